@@ -1,0 +1,69 @@
+"""One error tree for everything a user can get wrong or lack, and the exit codes it maps to.
+
+The CLI catches :class:`CoachError` in one place and prints ``coach: error: <message>``; library
+users catch the same classes. Every message is one line that says what, where and how to fix it.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1  # something went wrong while working (synthesis, encoding, playback)
+    BAD_INPUT = 2  # a malformed definition, an unknown id, an option out of range
+    MISSING_DEPENDENCY = 3  # no voice engine, no ffmpeg
+    NO_AUDIO_DEVICE = 4
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+class CoachError(Exception):
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class BadInputError(CoachError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class DefinitionError(BadInputError):
+    """A definition file is malformed; carries the file and the 1-based line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+class OptionError(BadInputError):
+    """A command-line or API option is out of range or malformed."""
+
+
+class UnknownIdError(BadInputError):
+    """An exercise or routine id that no loaded definition has."""
+
+
+class MissingDependencyError(CoachError):
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class AudioDeviceError(CoachError):
+    exit_code = ExitCode.NO_AUDIO_DEVICE
+
+
+class SynthesisError(CoachError):
+    """The voice engine failed to produce a usable clip."""
+
+
+class ExportError(CoachError):
+    """Encoding or writing the session failed."""

@@ -1,0 +1,1 @@
+"""The built-in exercise and routine definitions (YAML, package data)."""

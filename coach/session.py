@@ -1,0 +1,98 @@
+"""The library's front door: one function per thing a user does, used by the CLI and by code.
+
+>>> from coach.session import plan
+>>> from coach.options import Options
+>>> timeline = plan(["healthy-back"], Options(reps=3))
+>>> timeline.duration_ms > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.catalog import Catalog, load_catalog
+from coach.compiler import SpeechLength, compile_session, estimate_speech_seconds
+from coach.errors import DefinitionError
+from coach.loader import Definitions
+from coach.model import Exercise, Routine
+from coach.options import Options
+from coach.timeline import Timeline
+
+
+def is_file_target(target: str) -> bool:
+    return target.endswith((".yaml", ".yml")) or "/" in target or Path(target).is_file()
+
+
+def load(targets: Sequence[str] = ()) -> tuple[Catalog, tuple[Definitions, ...]]:
+    """The catalog with any definition files among ``targets`` loaded on top."""
+    files = [t for t in targets if is_file_target(t)]
+    for name in files:
+        if not Path(name).is_file():
+            raise DefinitionError(name, None, "no such file")
+    return load_catalog(files)
+
+
+def resolve(targets: Sequence[str]) -> tuple[Routine, Catalog]:
+    catalog, files = load(targets)
+    return catalog.resolve(targets, files), catalog
+
+
+def plan(
+    targets: Sequence[str],
+    options: Options | None = None,
+    speech_length: SpeechLength = estimate_speech_seconds,
+) -> Timeline:
+    """Compile the session the targets name (a routine, exercise ids or a file) to a timeline."""
+    routine, catalog = resolve(targets)
+    return compile_session(routine, catalog.exercises, options or Options(), speech_length)
+
+
+@dataclass(frozen=True)
+class Listing:
+    kind: str  # "routine" or "exercise"
+    id: str
+    name: str
+    summary: str
+    duration_ms: int
+
+
+def listing(paths: Sequence[str] = ()) -> list[Listing]:
+    """Every routine and exercise with its length at default settings."""
+    catalog, _ = load(paths)
+    out = []
+    for routine in catalog.routines.values():
+        timeline = compile_session(routine, catalog.exercises, Options())
+        out.append(
+            Listing("routine", routine.id, routine.name, routine.description, timeline.duration_ms)
+        )
+    for exercise in catalog.exercises.values():
+        timeline = plan_exercise(catalog, exercise)
+        out.append(
+            Listing("exercise", exercise.id, exercise.name, exercise.purpose, timeline.duration_ms)
+        )
+    return out
+
+
+def plan_exercise(catalog: Catalog, exercise: Exercise) -> Timeline:
+    routine = catalog.resolve([exercise.id])
+    return compile_session(routine, catalog.exercises, Options())
+
+
+def find(ident: str, paths: Sequence[str] = ()) -> Exercise | Routine:
+    """The exercise or routine called ``ident``."""
+    catalog, _ = load(paths)
+    if ident in catalog.routines:
+        return catalog.routines[ident]
+    return catalog.exercise(ident)
+
+
+def validate(paths: Sequence[str]) -> list[Definitions]:
+    """Load each file (with the built-in library, to check references); raise on the first error."""
+    for name in paths:
+        if not Path(name).is_file():
+            raise DefinitionError(name, None, "no such file")
+    _, files = load_catalog(paths)
+    return list(files)

@@ -1,0 +1,45 @@
+"""Regenerate the golden cue sheets in tests/golden/ (one per built-in routine).
+
+They are compiled with the voice-free speech estimate, so they do not depend on the installed
+voice. Run it after an intended change to the compiler or the library, then read the diff.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from coach.catalog import load_catalog
+from coach.compiler import compile_session
+from coach.model import Level
+from coach.options import Options
+from coach.timeline import to_json, to_text
+
+GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden"
+
+# Besides the defaults, one shaped session, so pace, reps and level stay covered too.
+SHAPED = ("healthy-back", Options(pace=0.75, reps=3, level=Level.ADVANCED))
+
+
+def render() -> dict[str, str]:
+    catalog, _ = load_catalog()
+    out = {}
+    for routine in catalog.routines.values():
+        timeline = compile_session(routine, catalog.exercises, Options())
+        out[f"{routine.id}.txt"] = to_text(timeline)
+    name, options = SHAPED
+    shaped = compile_session(catalog.routine(name), catalog.exercises, options)
+    out[f"{name}-slow-3-advanced.json"] = to_json(shaped)
+    return out
+
+
+def main() -> int:
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for name, text in render().items():
+        (GOLDEN / name).write_text(text, encoding="utf-8")
+        print(f"wrote tests/golden/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
