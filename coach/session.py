@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from coach.catalog import Catalog, load_catalog
 from coach.compiler import SpeechLength, compile_session, estimate_speech_seconds
 from coach.errors import DefinitionError
@@ -20,6 +22,10 @@ from coach.loader import Definitions
 from coach.model import Exercise, Routine
 from coach.options import Options
 from coach.timeline import Timeline
+
+if TYPE_CHECKING:
+    from coach.export import Exported
+    from coach.voice import Progress, Voice
 
 
 def is_file_target(target: str) -> bool:
@@ -96,3 +102,49 @@ def validate(paths: Sequence[str]) -> list[Definitions]:
             raise DefinitionError(name, None, "no such file")
     _, files = load_catalog(paths)
     return list(files)
+
+
+# -- with a voice: exact lengths, audio ------------------------------------------------------------
+
+
+def voiced_timeline(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    progress: Progress | None = None,
+) -> Timeline:
+    """The timeline with every speech length measured from the voice's own clips.
+
+    The phrases are synthesized in one batch (in parallel) first; the compiler then asks the
+    voice for each length, and the rare phrase that only appears with real lengths (a different
+    "about N minutes") is made on the spot.
+    """
+    routine, catalog = resolve(targets)
+    draft = compile_session(routine, catalog.exercises, options)
+    voice.prepare(draft.phrases(), progress)
+    return compile_session(routine, catalog.exercises, options, voice.seconds)
+
+
+def export(
+    targets: Sequence[str],
+    options: Options,
+    out: Path,
+    voice: Voice,
+    fmt: str | None = None,
+    bitrate: str | None = None,
+    split: bool = False,
+    cues: bool = False,
+    synthesis_progress: Progress | None = None,
+    encode_progress: Progress | None = None,
+) -> Exported:
+    """Render the session to an audio file (or one per chapter with --split)."""
+    from coach.export import audio_format, check_bitrate, ffmpeg
+    from coach.export import export as write
+    from coach.mixer import Mix
+
+    audio = audio_format(out, fmt)
+    check_bitrate(bitrate)
+    ffmpeg()  # fail before minutes of synthesis, not after
+    timeline = voiced_timeline(targets, options, voice, synthesis_progress)
+    mix = Mix(timeline, voice)
+    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress)
