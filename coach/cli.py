@@ -6,8 +6,13 @@ Every :class:`CoachError` is caught in one place (:class:`_CoachGroup`) and prin
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -18,6 +23,9 @@ from coach.errors import CoachError, ExitCode
 from coach.model import Level
 from coach.options import Options, parse_pace, parse_reps
 from coach.timeline import FORMATS, clock
+
+if TYPE_CHECKING:
+    from coach.voice import Voice
 
 
 class _CoachGroup(TyperGroup):
@@ -30,6 +38,10 @@ class _CoachGroup(TyperGroup):
             _fail(f"coach: error: {error}", error.exit_code)
         except KeyboardInterrupt:
             _fail("coach: interrupted", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (coach list | head): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(ExitCode.FAILURE) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except Exception as error:
@@ -106,6 +118,25 @@ Skip = Annotated[
     list[str] | None,
     typer.Option("--skip", help="Leave out these exercise ids (repeat or comma-separate)."),
 ]
+
+
+VoiceId = Annotated[
+    str | None,
+    typer.Option("--voice", help="Engine voice id, e.g. en-us or en-us+f3 (see 'coach voices')."),
+]
+WordsPerMinute = Annotated[
+    int, typer.Option("--rate", help="Speaking rate in words per minute (80 to 300).")
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Where synthesized phrases are kept.", show_default=False),
+]
+
+
+def make_voice(voice: str | None, rate: int, cache_dir: Path | None) -> Voice:
+    from coach.voice import Voice, VoiceSettings
+
+    return Voice(VoiceSettings(voice, rate), cache_dir)
 
 
 def make_options(
@@ -192,14 +223,151 @@ def plan(
     only: Only = None,
     skip: Skip = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Cue sheet format.")] = Format.text,
+    estimate: Annotated[
+        bool, typer.Option("--estimate", help="Estimate speech lengths instead of using the voice.")
+    ] = False,
+    voice: VoiceId = None,
+    rate: WordsPerMinute = 150,
+    cache_dir: CacheDir = None,
 ) -> None:
     """Print the timed cue sheet of a session and its total length.
+
+    Speech lengths come from the voice itself (synthesized once, then cached), so the times are
+    exactly what 'coach export' and 'coach play' with the same options will say.
 
     Example: coach plan low-back-daily --pace slow --reps 5
     """
     options = make_options(pace, reps, sets, hold, rest, level, only, skip)
-    timeline = session.plan(targets, options)
+    if estimate:
+        timeline = session.plan(targets, options)
+    else:
+        with _progress() as progress:
+            speaker = make_voice(voice, rate, cache_dir)
+            timeline = session.voiced_timeline(targets, options, speaker, progress.synthesis)
     typer.echo(FORMATS[fmt.value](timeline), nl=False)
+
+
+@app.command()
+def export(
+    targets: Targets,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The audio file to write.")],
+    pace: Pace = "normal",
+    reps: Reps = None,
+    sets: Sets = None,
+    hold: Hold = None,
+    rest: Rest = None,
+    level: LevelOpt = Level.STANDARD,
+    only: Only = None,
+    skip: Skip = None,
+    voice: VoiceId = None,
+    rate: WordsPerMinute = 150,
+    cache_dir: CacheDir = None,
+    audio_format: Annotated[
+        str | None, typer.Option("--format", "-f", help="mp3, m4a, ogg or wav (default: from -o).")
+    ] = None,
+    bitrate: Annotated[
+        str | None, typer.Option("--bitrate", help="Constant bitrate, e.g. 64k (default: VBR).")
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="One file per exercise, plus an .m3u8 playlist.")
+    ] = False,
+    cues: Annotated[bool, typer.Option("--cues", help="Also write the cue sheet (.vtt).")] = False,
+    breath_tones: Annotated[
+        bool,
+        typer.Option(
+            "--breath-tones", help="A soft rising tone on each inhale, falling on each exhale."
+        ),
+    ] = False,
+) -> None:
+    """Render a session to an audio file to copy to a phone.
+
+    Example: coach export healthy-back -o healthy-back.mp3 --pace slow --reps 8
+    """
+    options = make_options(pace, reps, sets, hold, rest, level, only, skip, breath_tones)
+    speaker = make_voice(voice, rate, cache_dir)
+    with _progress() as progress:
+        result = session.export(
+            targets, options, output, speaker, audio_format, bitrate, split, cues,
+            progress.synthesis, progress.encoding,
+        )  # fmt: skip
+    levels = result.levels
+    for path in result.files:
+        typer.echo(str(path))
+    typer.echo(
+        f"{clock(result.duration_ms, precise=False)} of audio, "
+        f"{levels.loudness + levels.gain_db:.1f} LUFS, "
+        f"true peak {levels.true_peak + levels.gain_db:.1f} dBTP before encoding",
+        err=True,
+    )
+
+
+@app.command()
+def voices() -> None:
+    """List the voices the speech engine has.
+
+    Example: coach voices
+    """
+    from coach.voice import list_voices
+
+    for info in list_voices():
+        typer.echo(f"{info.id:<28} {info.name}")
+
+
+cache_app = typer.Typer(
+    help="The phrase cache.\n\nExample: coach cache clear", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Delete every cached phrase clip.
+
+    Example: coach cache clear
+    """
+    from coach.voice import clear_cache
+
+    typer.echo(f"removed {clear_cache(cache_dir)} cached clips")
+
+
+class _Progress:
+    """Progress bars on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def _update(self, name: str, done: int, total: int) -> None:
+        if self.bar is None:
+            return
+        if name not in self.tasks:
+            self.tasks[name] = self.bar.add_task(name, total=total)
+        self.bar.update(self.tasks[name], completed=done, total=total)
+
+    def synthesis(self, done: int, total: int) -> None:
+        self._update("synthesizing phrases", done, total)
+
+    def encoding(self, done: int, total: int) -> None:
+        self._update("encoding", done, total)
+
+
+@contextmanager
+def _progress() -> Iterator[_Progress]:
+    progress = _Progress()
+    if not sys.stderr.isatty():
+        yield progress
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        progress.bar = bar
+        yield progress
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @app.command()

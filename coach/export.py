@@ -79,7 +79,9 @@ def check_bitrate(bitrate: str | None) -> str | None:
         return None
     match = re.fullmatch(r"(\d+)k?", bitrate.strip().lower())
     if not match or not 16 <= int(match.group(1)) <= 320:
-        raise OptionError(f"--bitrate {bitrate!r}: give kilobits per second from 16 to 320, like 64k")
+        raise OptionError(
+            f"--bitrate {bitrate!r}: give kilobits per second from 16 to 320, like 64k"
+        )
     return f"{int(match.group(1))}k"
 
 
@@ -96,15 +98,30 @@ def export(
     encoder = ffmpeg()
     bitrate = check_bitrate(bitrate)
     if not path.parent.is_dir():
-        raise ExportError(f"{path.parent} is not a folder", "create it first or pick another -o path")
+        raise ExportError(
+            f"{path.parent} is not a folder", "create it first or pick another -o path"
+        )
     levels = mix.measure()
     written: list[Path] = []
     with _staging() as stage:
         if split:
-            written = _export_split(encoder, timeline, mix, path, fmt, bitrate, levels, stage, progress)
+            written = _export_split(
+                encoder, timeline, mix, path, fmt, bitrate, levels, stage, progress
+            )
         else:
             meta = _metadata(timeline, timeline.title, 1, 1, timeline.chapters())
-            _encode(encoder, mix, 0, mix.length, levels.gain, meta, stage.temp(path), fmt, bitrate, progress)
+            _encode(
+                encoder,
+                mix,
+                0,
+                mix.length,
+                levels.gain,
+                meta,
+                stage.temp(path),
+                fmt,
+                bitrate,
+                progress,
+            )
             written = [path]
         if cues:
             cue_path = path.with_suffix(".vtt")
@@ -121,7 +138,9 @@ class _Stage:
         self.pending: dict[Path, Path] = {}
 
     def temp(self, final: Path) -> Path:
-        fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent
+        )
         os.close(fd)
         self.pending[final] = Path(name)
         return Path(name)
@@ -129,7 +148,7 @@ class _Stage:
     def commit(self) -> None:
         for final, temp in self.pending.items():
             temp.chmod(0o644)
-            os.replace(temp, final)
+            temp.replace(final)
         self.pending.clear()
 
     def discard(self) -> None:
@@ -158,7 +177,7 @@ def _export_split(
     progress: Progress | None,
 ) -> list[Path]:
     chapters = timeline.chapters()
-    files: list[tuple[Path, Path, Section]] = []
+    files: list[tuple[Path, int, Section]] = []
     done = 0
     for index, chapter in enumerate(chapters, 1):
         slug = re.sub(r"[^a-z0-9]+", "-", chapter.title.lower()).strip("-") or "part"
@@ -174,24 +193,26 @@ def _export_split(
 
         _encode(encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step)
         done += end - start
-        files.append((final, temp, chapter))
+        files.append((final, end - start, chapter))
     lines = ["#EXTM3U", f"#PLAYLIST:{timeline.title}"]
-    for final, temp, chapter in files:
-        lines.append(f"#EXTINF:{_duration(temp):.3f},{timeline.title} - {chapter.title}")
+    for final, samples, chapter in files:
+        # The exact length of the audio in the file (decoders drop the encoder's padding).
+        lines.append(f"#EXTINF:{samples / RATE:.3f},{timeline.title} - {chapter.title}")
         lines.append(final.name)
     playlist = path.with_suffix(".m3u8")
     stage.temp(playlist).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [final for final, _, _ in files] + [playlist]
 
 
-def _duration(path: Path) -> float:
-    """The length of an encoded file as a player will see it."""
-    import mutagen
+def _comment_as_comm(path: Path) -> None:
+    """ffmpeg stores an MP3 comment as TXXX:comment; players show the standard COMM frame."""
+    from mutagen.id3 import COMM, ID3
 
-    audio = mutagen.File(str(path))
-    if audio is None or not getattr(audio, "info", None):
-        raise ExportError(f"cannot read back the length of {path.name}")
-    return float(audio.info.length)
+    tags = ID3(str(path))
+    for frame in tags.getall("TXXX:comment"):
+        tags.add(COMM(encoding=3, lang="eng", desc="", text=frame.text))
+    tags.delall("TXXX:comment")
+    tags.save(str(path), v2_version=3)
 
 
 def _metadata(
@@ -267,6 +288,9 @@ def _encode(
                 process.kill()
                 process.wait()
                 raise
+        if code == 0 and fmt is AudioFormat.MP3:
+            _comment_as_comm(out)
         if code != 0:
             detail = log_path.read_text(errors="replace").strip().splitlines()
-            raise ExportError(f"ffmpeg failed to write {fmt.value}: {detail[-1] if detail else f'exit code {code}'}")
+            reason = detail[-1] if detail else f"exit code {code}"
+            raise ExportError(f"ffmpeg failed to write {fmt.value}: {reason}")

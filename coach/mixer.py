@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.cues import BREATH_TONES, SOUNDS
+from coach.cues import BREATH_TONES
 from coach.loudness import LoudnessMeter, Samples, db_to_gain, true_peak
 from coach.timeline import Sound, Speech, Timeline
 

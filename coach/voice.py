@@ -26,8 +26,8 @@ import time
 import wave
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -57,7 +57,9 @@ class VoiceSettings:
 
     def __post_init__(self) -> None:
         if not 80 <= self.rate <= 300:
-            raise OptionError(f"--rate {self.rate} is out of range: allowed 80 to 300 words per minute")
+            raise OptionError(
+                f"--rate {self.rate} is out of range: allowed 80 to 300 words per minute"
+            )
 
 
 # -- the engine ---------------------------------------------------------------------------------
@@ -77,7 +79,9 @@ def pyttsx3_engine() -> Engine:
     try:
         import pyttsx3
     except ImportError as error:  # pragma: no cover - pyttsx3 is a dependency
-        raise MissingDependencyError(f"pyttsx3 is not installed ({error})", "run scripts/setup.sh") from None
+        raise MissingDependencyError(
+            f"pyttsx3 is not installed ({error})", "run scripts/setup.sh"
+        ) from None
     driver = "espeak" if sys.platform.startswith("linux") else None
     try:
         with _quiet():
@@ -129,20 +133,27 @@ def match_voice(wanted: str, voices: Sequence[VoiceInfo]) -> str:
     """The engine id for ``wanted`` (an id, an id without its family, or a name), variant kept."""
     base, plus, variant = wanted.partition("+")
     for voice in voices:
-        if base.lower() in (voice.id.lower(), voice.id.rsplit("/", 1)[-1].lower(), voice.name.lower()):
+        if base.lower() in (
+            voice.id.lower(),
+            voice.id.rsplit("/", 1)[-1].lower(),
+            voice.name.lower(),
+        ):
             return voice.id + plus + variant
     from coach.loader import suggest
 
     names = sorted({v.id.rsplit("/", 1)[-1] for v in voices})
     raise OptionError(
-        f"unknown voice {wanted!r}{suggest(base, names)}", hint="'coach voices' lists what is installed"
+        f"unknown voice {wanted!r}{suggest(base, names)}",
+        hint="'coach voices' lists what is installed",
     )
 
 
 class Speaker:
     """One engine in this process, speaking one phrase at a time into a verified WAV file."""
 
-    def __init__(self, settings: VoiceSettings, engine_factory: Callable[[], Engine] = pyttsx3_engine) -> None:
+    def __init__(
+        self, settings: VoiceSettings, engine_factory: Callable[[], Engine] = pyttsx3_engine
+    ) -> None:
         self.settings = settings
         self._factory = engine_factory
         self._engine: Engine | None = None
@@ -168,7 +179,9 @@ class Speaker:
             if problem is None:
                 return read_wav(path)
             last_problem = problem
-        raise SynthesisError(f"the voice could not say {text!r}: {last_problem}", "run 'coach doctor'")
+        raise SynthesisError(
+            f"the voice could not say {text!r}: {last_problem}", "run 'coach doctor'"
+        )
 
     def _attempt(self, text: str, path: Path) -> str | None:
         engine = self._ready()
@@ -179,9 +192,12 @@ class Speaker:
             engine.setProperty("voice", self._voice_id)
         engine.setProperty("rate", self.settings.rate)
         engine.save_to_file(text, str(path))
+        # The driver may finish (and print) on its own thread after runAndWait returns, so
+        # stdout stays redirected until the finished-utterance callback has come.
         with _quiet():
             engine.runAndWait()
-        if not self._finished.wait(PHRASE_TIMEOUT_S):
+            finished = self._finished.wait(PHRASE_TIMEOUT_S)
+        if not finished:
             return "the engine never finished"
         rate = engine.getProperty("rate")
         if rate is not None and int(rate) != self.settings.rate:
@@ -189,7 +205,7 @@ class Speaker:
         return _wait_for_wav(path)
 
 
-def _wait_for_wav(path: Path, timeout: float = 5.0) -> str | None:
+def _wait_for_wav(path: Path, timeout: float = 1.0) -> str | None:
     """None once ``path`` holds a complete, non-empty mono 16-bit WAV; else what is wrong."""
     deadline = time.monotonic() + timeout
     problem = "no file was written"
@@ -203,6 +219,8 @@ def _wait_for_wav(path: Path, timeout: float = 5.0) -> str | None:
 
 def wav_problem(path: Path) -> str | None:
     try:
+        if path.stat().st_size == 0:
+            return "the clip is empty"
         with wave.open(str(path), "rb") as wav:
             if (wav.getnchannels(), wav.getsampwidth()) != (1, 2):
                 return "not a mono 16-bit WAV"
@@ -223,11 +241,11 @@ def read_wav(path: Path) -> Clip:
     with wave.open(str(path), "rb") as wav:
         rate = wav.getframerate()
         data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
-    samples = data.astype(np.float32) / 32768
+    samples = data.astype(np.float32) / np.float32(32768)
     if rate != RATE:
         from scipy.signal import resample_poly
 
-        samples = resample_poly(samples, RATE, rate).astype(np.float32)
+        samples = np.asarray(resample_poly(samples, RATE, rate), dtype=np.float32)
     return samples
 
 
@@ -242,7 +260,7 @@ def write_wav_atomic(path: Path, samples: Clip, rate: int = RATE) -> None:
             wav.setframerate(rate)
             wav.writeframes(pcm.tobytes())
         Path(temp).chmod(0o644)  # mkstemp makes it private; cached clips and sounds are not secret
-        os.replace(temp, path)
+        Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
@@ -361,7 +379,9 @@ class Voice:
             for text in missing:
                 clip = self.cache.get(text)
                 if clip is None:
-                    raise SynthesisError(f"the clip for {text!r} vanished from the cache", "try again")
+                    raise SynthesisError(
+                        f"the clip for {text!r} vanished from the cache", "try again"
+                    )
                 self._clips[text] = clip
         return len(missing)
 

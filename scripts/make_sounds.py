@@ -18,7 +18,9 @@ from coach.voice import RATE, write_wav_atomic
 FOLDER = Path(__file__).resolve().parent.parent / "sounds"
 
 
-def _tone(seconds: float, partials: Sequence[tuple[float, float, float]], attack: float = 0.005) -> np.ndarray:
+def _tone(
+    seconds: float, partials: Sequence[tuple[float, float, float]], attack: float = 0.005
+) -> np.ndarray:
     """Sum of (frequency Hz, amplitude, decay time constant s) partials with a soft attack."""
     t = np.arange(round(seconds * RATE)) / RATE
     out = np.zeros_like(t)
@@ -45,18 +47,33 @@ def render() -> dict[str, np.ndarray]:
     seconds = {name: cue.length_ms / 1000 for name, cue in SOUNDS.items()}
     sounds = {
         # A small bell: a bright strike with slightly detuned overtones, ringing out.
-        "bell": _at_peak(_tone(seconds["bell"], [(660, 1.0, 0.5), (1323, 0.45, 0.35), (1986, 0.2, 0.25), (2650, 0.1, 0.15)]), -14),
+        "bell": _at_peak(
+            _tone(
+                seconds["bell"],
+                [(660, 1.0, 0.5), (1323, 0.45, 0.35), (1986, 0.2, 0.25), (2650, 0.1, 0.15)],
+            ),
+            -14,
+        ),
         # Two soft notes, a fourth apart.
         "chime": _at_peak(
             _tone(seconds["chime"], [(880, 0.8, 0.35), (1760, 0.15, 0.2)])
-            + np.concatenate([np.zeros(RATE // 8), _tone(seconds["chime"] - 0.125, [(1174.7, 0.7, 0.35)])]),
+            + np.concatenate(
+                [np.zeros(RATE // 8), _tone(seconds["chime"] - 0.125, [(1174.7, 0.7, 0.35)])]
+            ),
             -16,
         ),
         # A short wooden tick.
-        "tick": _at_peak(_tone(seconds["tick"], [(1800, 1.0, 0.012), (3100, 0.4, 0.008)], attack=0.001), -18),
+        "tick": _at_peak(
+            _tone(seconds["tick"], [(1800, 1.0, 0.012), (3100, 0.4, 0.008)], attack=0.001), -18
+        ),
         # A low gong with inharmonic partials and a long decay.
         "gong": _at_peak(
-            _tone(seconds["gong"], [(98, 1.0, 1.8), (196.5, 0.5, 1.4), (270.5, 0.35, 1.1), (529, 0.2, 0.6)], attack=0.02), -10
+            _tone(
+                seconds["gong"],
+                [(98, 1.0, 1.8), (196.5, 0.5, 1.4), (270.5, 0.35, 1.1), (529, 0.2, 0.6)],
+                attack=0.02,
+            ),
+            -10,
         ),
         "pause": _at_peak(_glide(seconds["pause"], 660, 440), -16),
         "resume": _at_peak(_glide(seconds["resume"], 440, 660), -16),

@@ -1,10 +1,22 @@
-"""Shared fixtures."""
+"""Shared fixtures. Every test gets its own phrase cache unless it shares the session one."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One phrase cache for the whole run, so real synthesis happens once per phrase."""
+    return tmp_path_factory.mktemp("phrase-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> None:
+    monkeypatch.setenv("COACH_CACHE_DIR", str(shared_cache))
 
 
 @pytest.fixture
@@ -15,3 +27,9 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+needs_audio_tools = pytest.mark.skipif(
+    not (shutil.which("ffmpeg") and shutil.which("espeak-ng")),
+    reason="needs ffmpeg and espeak-ng (scripts/setup.sh installs them)",
+)

@@ -27,7 +27,7 @@ def assert_one_line_error(result, code: int, *fragments: str):
 
 def test_help_shows_an_example_for_the_app_and_every_command():
     assert "Example: coach plan" in run("--help").output
-    for command in ("list", "show", "plan", "validate"):
+    for command in ("list", "show", "plan", "validate", "export", "voices", "cache"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example: coach " in result.output, command
@@ -48,8 +48,10 @@ def test_show_an_exercise_and_a_routine():
 
 
 def test_plan_low_back_daily_slow_with_five_reps_per_counted_exercise():
-    slow = run("plan", "low-back-daily", "--pace", "slow", "--reps", "5", "--format", "json")
-    normal = run("plan", "low-back-daily", "--reps", "5", "--format", "json")
+    slow = run(
+        "plan", "low-back-daily", "--pace", "slow", "--reps", "5", "--format", "json", "--estimate"
+    )
+    normal = run("plan", "low-back-daily", "--reps", "5", "--format", "json", "--estimate")
     assert slow.exit_code == 0 and normal.exit_code == 0
     data = json.loads(slow.output)
     reps = [e for e in data["events"] if e["type"] == "section" and e["kind"] == "rep"]
@@ -77,11 +79,11 @@ def test_plan_low_back_daily_slow_with_five_reps_per_counted_exercise():
 
 
 def test_plan_text_and_vtt():
-    text = run("plan", "bridge", "--reps", "2")
+    text = run("plan", "bridge", "--reps", "2", "--estimate")
     assert text.exit_code == 0
     assert text.output.splitlines()[0].startswith("Your session: ")
     assert "Last one." in text.output
-    vtt = run("plan", "bridge", "-f", "vtt")
+    vtt = run("plan", "bridge", "-f", "vtt", "--estimate")
     assert vtt.output.startswith("WEBVTT")
 
 
@@ -100,6 +102,7 @@ def test_plan_adhoc_ids_and_options():
         "2",
         "--rest",
         "0",
+        "--estimate",
     )
     assert result.exit_code == 0, result.output
     assert "== Bridge" in result.output and "== Pelvic tilt" in result.output
@@ -110,7 +113,7 @@ def test_plan_from_a_file(write):
         "exercises:\n  - id: neck-nod\n    name: Neck nod\n    purpose: Loosen the neck.\n    setup: Sit tall.\n"
         "    reps: 2\n    phases:\n      - cue: Nod slowly.\n"
     )
-    result = run("plan", str(path))
+    result = run("plan", str(path), "--estimate")
     assert result.exit_code == 0, result.output
     assert "Nod slowly." in result.output
 
@@ -168,7 +171,7 @@ def test_unexpected_errors_are_one_line_too(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(coach.session, "plan", broken)
-    result = run("plan", "bridge")
+    result = run("plan", "bridge", "--estimate")
     assert result.exit_code == ExitCode.FAILURE
     assert (
         "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
@@ -180,7 +183,7 @@ def test_python_dash_m_coach_works():
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "coach", "plan", "bridge", "--reps", "1"],
+        [sys.executable, "-m", "coach", "plan", "bridge", "--reps", "1", "--estimate"],
         capture_output=True,
         text=True,
         check=False,
