@@ -6,6 +6,7 @@ Every :class:`CoachError` is caught in one place (:class:`_CoachGroup`) and prin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -299,6 +300,71 @@ def export(
         f"true peak {levels.true_peak + levels.gain_db:.1f} dBTP before encoding",
         err=True,
     )
+
+
+@app.command()
+def play(
+    targets: Targets,
+    pace: Pace = "normal",
+    reps: Reps = None,
+    sets: Sets = None,
+    hold: Hold = None,
+    rest: Rest = None,
+    level: LevelOpt = Level.STANDARD,
+    only: Only = None,
+    skip: Skip = None,
+    voice: VoiceId = None,
+    rate: WordsPerMinute = 150,
+    cache_dir: CacheDir = None,
+    breath_tones: Annotated[
+        bool,
+        typer.Option(
+            "--breath-tones", help="A soft rising tone on each inhale, falling on each exhale."
+        ),
+    ] = False,
+    start_from: Annotated[
+        str | None, typer.Option("--from", help="Start at this exercise id.", show_default=False)
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No display, sound only.")] = False,
+) -> None:
+    """Play a session aloud, in time. Keys: space pause/resume, n next, p previous, q quit.
+
+    Example: coach play healthy-back --reps 3
+    """
+    from coach.player import run
+    from coach.terminal import display, single_keys
+
+    options = make_options(pace, reps, sets, hold, rest, level, only, skip, breath_tones)
+    speaker = make_voice(voice, rate, cache_dir)
+    with _progress() as progress:
+        player = session.player(targets, options, speaker, progress=progress.synthesis)
+    start = player.seek_exercise(start_from) if start_from else 0
+    controls = sys.stdin.isatty()
+    with (
+        single_keys() if controls else contextlib.nullcontext(None) as keys,
+        display(quiet, controls) as show,
+    ):
+        player.start(start)
+        run(player, keys, show)
+
+
+@app.command()
+def doctor(cache_dir: CacheDir = None) -> None:
+    """Check the voice engine, ffmpeg, the audio device and the cache; say how to fix each.
+
+    Example: coach doctor
+    """
+    from coach.doctor import exit_code, run_checks
+
+    checks = run_checks(cache_dir)
+    for check in checks:
+        mark = "ok     " if check.ok else "MISSING"
+        typer.echo(f"{mark} {check.name:<13} {check.detail}")
+        if not check.ok:
+            typer.echo(f"        {'':<13} fix: {check.fix}")
+    code = exit_code(checks)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

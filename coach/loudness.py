@@ -1,26 +1,28 @@
-"""Loudness (ITU-R BS.1770-4), true peak and a gentle peak limiter, on numpy arrays.
+"""Loudness (ITU-R BS.1770-4), true peak and a gentle peak limiter, in plain numpy.
 
-The meter is streaming: a session is fed to it block by block, and it keeps only one energy per
-100 ms, so measuring a two-hour session takes little memory. The K-weighting filter is the one
-libebur128 (and so ffmpeg's ``ebur128`` filter) designs for any sample rate, so the numbers agree.
+K-weighting is the filter libebur128 (and so ffmpeg's ``ebur128``) designs for any sample rate,
+applied as its impulse response by FFT convolution. That lets a mixer K-weight each distinct
+clip once and add the weighted clips up, instead of filtering every sample of a long session.
+The meter keeps one energy per 100 ms, so measuring two hours takes little memory.
 """
 
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage, signal
 
 Samples = NDArray[np.float32]
 
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = 10.0
+K_TAPS = 2048  # the K-filter's response has fallen below 1e-10 by then (at 22,050 Hz)
 
 
 def k_weighting(rate: int) -> NDArray[np.float64]:
-    """The BS.1770 pre-filter and RLB high-pass as second-order sections."""
+    """The BS.1770 pre-filter and RLB high-pass as second-order sections (b0 b1 b2 a0 a1 a2)."""
     f0, gain, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
     k = math.tan(math.pi * f0 / rate)
     vh = 10 ** (gain / 20)
@@ -41,36 +43,62 @@ def k_weighting(rate: int) -> NDArray[np.float64]:
     return np.array([shelf, highpass])
 
 
+@cache
+def k_impulse(rate: int) -> NDArray[np.float64]:
+    """The K-filter's impulse response, by running an impulse through both biquads."""
+    signal = [1.0] + [0.0] * (K_TAPS - 1)
+    for b0, b1, b2, _a0, a1, a2 in k_weighting(rate):
+        out, z1, z2 = [], 0.0, 0.0
+        for x in signal:
+            y = b0 * x + z1
+            z1 = b1 * x - a1 * y + z2
+            z2 = b2 * x - a2 * y
+            out.append(y)
+        signal = out
+    return np.array(signal)
+
+
+_BLOCK = 6144  # overlap-add block; with the 2048 taps each block fits an 8192-point FFT
+_FFT = 8192
+
+
+@cache
+def _k_spectrum(rate: int) -> NDArray[np.complex128]:
+    return np.fft.rfft(k_impulse(rate), _FFT)
+
+
+def k_weight(samples: Samples, rate: int) -> NDArray[np.float64]:
+    """K-weighted samples, including the filter's ring-down after the last one."""
+    if not len(samples):
+        return np.zeros(0)
+    blocks = -(-len(samples) // _BLOCK)
+    padded = np.zeros(blocks * _BLOCK)
+    padded[: len(samples)] = samples
+    spectra = np.fft.rfft(padded.reshape(blocks, _BLOCK), _FFT, axis=1) * _k_spectrum(rate)
+    filtered = np.fft.irfft(spectra, _FFT, axis=1)
+    out = np.zeros(blocks * _BLOCK + _FFT - _BLOCK)
+    out[: blocks * _BLOCK] = filtered[:, :_BLOCK].reshape(-1)
+    # Each block's ring-down spills into the start of the next; spills never overlap each other.
+    spill = (np.arange(1, blocks + 1) * _BLOCK)[:, None] + np.arange(_FFT - _BLOCK)[None, :]
+    out[spill] += filtered[:, _BLOCK:]
+    return out[: len(samples) + K_TAPS - 1]
+
+
 class LoudnessMeter:
-    """Feed blocks of mono samples in order; read the integrated loudness at the end."""
+    """Feed K-weighted blocks in order; read the integrated loudness at the end."""
 
     def __init__(self, rate: int) -> None:
-        self.rate = rate
         self.step = rate // 10  # 100 ms: a quarter of a 400 ms gating block
-        self.sos = k_weighting(rate)
-        self.state = np.zeros((self.sos.shape[0], 2))
         self.energies: list[float] = []  # mean square of each 100 ms step
-        self.partial = np.zeros(0)
+        self.partial: NDArray[np.float64] = np.zeros(0)
 
-    def add(self, block: Samples) -> None:
-        weighted = np.zeros(len(block))
-        sounding = np.flatnonzero(block)
-        if len(sounding) or self.state.any():
-            # Filter only from the first sound (or the running tail) to the last sound plus
-            # 200 ms: beyond that the filter's ring-down is inaudible, and computing it through
-            # the denormal range would be slow.
-            first = 0 if self.state.any() or not len(sounding) else int(sounding[0])
-            stop = min(len(block), (int(sounding[-1]) if len(sounding) else 0) + self.rate // 5)
-            # A constant far below hearing keeps the filter out of denormal numbers in gaps.
-            segment = block[first:stop].astype(np.float64) + 1e-15
-            weighted[first:stop], self.state = signal.sosfilt(self.sos, segment, zi=self.state)
-            if stop < len(block):
-                self.state = np.zeros_like(self.state)
-        data = np.concatenate([self.partial, weighted]) if len(self.partial) else weighted
+    def add(self, weighted: NDArray[np.floating]) -> None:
+        incoming = np.asarray(weighted, dtype=np.float64)
+        data = np.concatenate([self.partial, incoming]) if len(self.partial) else incoming
         whole = len(data) // self.step * self.step
         if whole:
-            squares = np.square(data[:whole])
-            self.energies.extend(squares.reshape(-1, self.step).mean(axis=1).tolist())
+            steps = data[:whole].astype(np.float64).reshape(-1, self.step)
+            self.energies.extend(np.einsum("ij,ij->i", steps, steps) / self.step)
         self.partial = data[whole:]
 
     def integrated(self) -> float:
@@ -89,21 +117,19 @@ def gated_loudness(block_energies: NDArray[np.float64]) -> float:
     if not len(kept):
         return -math.inf
     relative = -0.691 + 10 * math.log10(kept.mean()) - RELATIVE_GATE
-    with np.errstate(divide="ignore"):
-        loud_kept = -0.691 + 10 * np.log10(kept)
-    final = kept[loud_kept > relative]
+    final = kept[loud[loud > ABSOLUTE_GATE] > relative]
     return -0.691 + 10 * math.log10(final.mean())
 
 
 def loudness(samples: Samples, rate: int) -> float:
     """Integrated loudness of a whole clip. Clips shorter than a gating block are measured whole."""
+    weighted = k_weight(samples, rate)
     if len(samples) < rate * 4 // 10:
-        weighted = signal.sosfilt(k_weighting(rate), samples)
-        energy = float(np.mean(np.square(weighted))) if len(weighted) else 0.0
+        energy = float(np.mean(np.square(weighted[: len(samples)]))) if len(samples) else 0.0
         return -0.691 + 10 * math.log10(energy) if energy > 0 else -math.inf
     meter = LoudnessMeter(rate)
-    meter.add(samples)
-    meter.add(np.zeros(meter.step, dtype=np.float32))
+    meter.add(weighted)
+    meter.add(np.zeros(meter.step, dtype=np.float64))
     return meter.integrated()
 
 
@@ -114,24 +140,21 @@ _PHASE0 = [0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000, 
 _PHASE1 = [-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250, -0.1665039062500,
            0.4650878906250, 0.7797851562500, -0.2003173828125, 0.1015625000000, -0.0582275390625,
            0.0330810546875, -0.0189208984375]  # fmt: skip
-# Columns are the four phases, reversed so that a sliding window times the matrix convolves.
-_TAPS = np.array([_PHASE0, _PHASE1, _PHASE1[::-1], _PHASE0[::-1]]).T[::-1].copy()
+_PHASES = [np.array(p) for p in (_PHASE0, _PHASE1, _PHASE1[::-1], _PHASE0[::-1])]
 
 
 def peak_envelope(samples: Samples) -> NDArray[np.float64]:
     """The largest inter-sample peak near each sample (4x oversampled, BS.1770-4 Annex 2)."""
     x = samples.astype(np.float64)
-    if len(x) == 0:
-        return x
-    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, (6, 5)), len(_TAPS))
-    between = np.abs(windows @ _TAPS).max(axis=1)  # one small matrix product: fast
-    return np.asarray(np.maximum(np.abs(x), between), dtype=np.float64)
+    envelope = np.abs(x)
+    for taps in _PHASES:
+        np.maximum(envelope, np.abs(np.convolve(x, taps, mode="same")), out=envelope)
+    return envelope
 
 
 def true_peak(samples: Samples) -> float:
     """True peak in dBTP."""
-    envelope = peak_envelope(samples)
-    top = float(envelope.max()) if len(envelope) else 0.0
+    top = float(peak_envelope(samples).max()) if len(samples) else 0.0
     return 20 * math.log10(top) if top > 0 else -math.inf
 
 
@@ -143,18 +166,29 @@ def limit(samples: Samples, rate: int, ceiling_db: float) -> Samples:
     """
     ceiling = 10 ** (ceiling_db / 20)
     out = samples.astype(np.float32)
+    width = max(3, rate // 400)
     for _ in range(4):  # smoothing can let a peak through by a hair; measure and go again
         envelope = peak_envelope(out)
         if envelope.max() <= ceiling:
             break
         need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12)) * 0.999
-        width = max(3, rate // 400)
-        gain = ndimage.uniform_filter1d(ndimage.minimum_filter1d(need, size=2 * width + 1), width)
-        out = (out * gain).astype(np.float32)
+        lowest = _window_min(need, width)
+        out = (out * _moving_average(lowest, width)).astype(np.float32)
     top = float(peak_envelope(out).max()) if len(out) else 0.0
     if top > ceiling:  # still a hair over: a last, tiny overall turn-down makes it certain
         out = (out * (ceiling / top * 0.999)).astype(np.float32)
     return out
+
+
+def _window_min(x: NDArray[np.float64], half: int) -> NDArray[np.float64]:
+    padded = np.pad(x, half, mode="edge")
+    return np.asarray(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).min(axis=1))
+
+
+def _moving_average(x: NDArray[np.float64], width: int) -> NDArray[np.float64]:
+    padded = np.pad(x, (width // 2, width - 1 - width // 2), mode="edge")
+    sums = np.cumsum(np.concatenate([[0.0], padded]))
+    return np.asarray((sums[width:] - sums[:-width]) / width)
 
 
 def db_to_gain(db: float) -> float:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from coach.cues import BREATH_TONES
-from coach.loudness import LoudnessMeter, Samples, db_to_gain, true_peak
+from coach.loudness import LoudnessMeter, Samples, db_to_gain, k_weight, true_peak
 from coach.timeline import Sound, Speech, Timeline
 
 RATE = 22050
@@ -32,6 +33,7 @@ _MARGIN = 64  # samples around a clip that its true peak can reach
 
 class SpeechClips(Protocol):
     def clip(self, text: str) -> Samples: ...
+    def peak(self, text: str) -> float: ...  # true peak in dBTP
 
 
 @cache
@@ -69,11 +71,14 @@ class Levels:
         return db_to_gain(self.gain_db)
 
 
+Key = tuple[str, str, int]  # ("speech", text, 0), ("sound", name, 0), ("tone", name, length)
+
+
 @dataclass(frozen=True)
 class _Placed:
     start: int
     clip: Samples
-    key: tuple[str, str, int]
+    key: Key
 
     @property
     def end(self) -> int:
@@ -85,6 +90,7 @@ class Mix:
 
     def __init__(self, timeline: Timeline, speech: SpeechClips, rate: int = RATE) -> None:
         self.timeline = timeline
+        self.speech = speech
         self.rate = rate
         self.length = self.sample(timeline.duration_ms)
         placed = []
@@ -111,19 +117,25 @@ class Mix:
 
     def render(self, start: int, end: int, gain: float = 1.0) -> Samples:
         """Samples ``start`` to ``end`` (clipped to the session) as float32."""
+        out = self._sum(start, end, lambda placed: placed.clip, self.longest)
+        if gain != 1.0:
+            out *= gain
+        return out
+
+    def _sum(
+        self, start: int, end: int, clip_of: Callable[[_Placed], NDArray[Any]], longest: int
+    ) -> Samples:
         end = min(end, self.length)
         out = np.zeros(max(0, end - start), dtype=np.float32)
         if end <= start:
             return out
         last = bisect.bisect_left(self.starts, end)
-        first = bisect.bisect_left(self.starts, start - self.longest)
+        first = bisect.bisect_left(self.starts, start - longest)
         for placed in self.placed[first:last]:
-            if placed.end <= start:
-                continue
-            lo, hi = max(start, placed.start), min(end, placed.end)
-            out[lo - start : hi - start] += placed.clip[lo - placed.start : hi - placed.start]
-        if gain != 1.0:
-            out *= gain
+            clip = clip_of(placed)
+            lo, hi = max(start, placed.start), min(end, placed.start + len(clip))
+            if lo < hi:
+                out[lo - start : hi - start] += clip[lo - placed.start : hi - placed.start]
         return out
 
     def blocks(self, gain: float = 1.0, start: int = 0, size: int = BLOCK) -> Iterator[Samples]:
@@ -135,9 +147,18 @@ class Mix:
             yield np.clip(np.round(block * 32767), -32768, 32767).astype("<i2").tobytes()
 
     def measure(self) -> Levels:
+        """Integrated loudness and true peak, and the gain that meets the targets."""
+        # K-weighting is linear and time-invariant: weight each distinct clip once and add the
+        # weighted clips up, rather than filter every sample of the session.
+        weighted: dict[Key, NDArray[np.float32]] = {}
+        for placed in self.placed:
+            if placed.key not in weighted:
+                weighted[placed.key] = k_weight(placed.clip, self.rate).astype(np.float32)
+        longest = max((len(w) for w in weighted.values()), default=0)
         meter = LoudnessMeter(self.rate)
-        for block in self.blocks():
-            meter.add(block)
+        for at in range(0, self.length, BLOCK):
+            end = min(at + BLOCK, self.length)
+            meter.add(self._sum(at, end, lambda p: weighted[p.key], longest))
         level = meter.integrated()
         peak = self.true_peak()
         if level == -math.inf:
@@ -155,13 +176,16 @@ class Mix:
         overlap, like a bell under the same words, only once).
         """
         top = -math.inf
-        alone: dict[tuple[str, str, int], float] = {}
-        together: dict[tuple[tuple[tuple[str, str, int], int], ...], float] = {}
+        alone: dict[Key, float] = {}
+        together: dict[tuple[tuple[Key, int], ...], float] = {}
         for group in self._groups():
             if len(group) == 1:
                 (placed,) = group
                 if placed.key not in alone:
-                    alone[placed.key] = true_peak(placed.clip)
+                    kind, name, _ = placed.key
+                    alone[placed.key] = (
+                        self.speech.peak(name) if kind == "speech" else true_peak(placed.clip)
+                    )
                 peak = alone[placed.key]
             else:
                 origin = group[0].start

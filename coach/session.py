@@ -24,6 +24,7 @@ from coach.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.export import Exported
+    from coach.player import AudioSink, Clock, Player
     from coach.voice import Progress, Voice
 
 
@@ -147,3 +148,21 @@ def export(
     timeline = voiced_timeline(targets, options, voice, synthesis_progress)
     mix = Mix(timeline, voice)
     return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress)
+
+
+def player(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    sink: AudioSink | None = None,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+) -> Player:
+    """A player for the session, with the same timeline, mix and gain as an export."""
+    from coach.mixer import Mix
+    from coach.player import Player, SimpleaudioSink, render_pcm
+
+    timeline = voiced_timeline(targets, options, voice, progress)
+    mix = Mix(timeline, voice)
+    gain = mix.measure().gain
+    return Player(timeline, render_pcm(mix, gain), sink or SimpleaudioSink(), clock, gain)

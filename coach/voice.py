@@ -19,11 +19,11 @@ import hashlib
 import io
 import json
 import os
+import struct
 import sys
 import tempfile
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -37,14 +37,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coach.errors import MissingDependencyError, OptionError, SynthesisError
-from coach.loudness import db_to_gain, limit, loudness
+from coach.loudness import db_to_gain, limit, loudness, true_peak
 
 RATE = 22050  # espeak's native rate, and the rate of the whole session
 DEFAULT_WPM = 150
 CLIP_LOUDNESS = -20.0  # LUFS of every phrase; the session gain lifts it to -16
 CLIP_CEILING = -8.0  # dBTP of every phrase, leaving room for that gain and a bell beneath
 SILENCE = 10 ** (-45 / 20)  # below this a clip's start and end are trimmed
-PROCESSING_VERSION = 4  # bump when conditioning changes, so cached clips are remade
+PROCESSING_VERSION = 5  # bump when conditioning changes, so cached clips are remade
 PHRASE_TIMEOUT_S = 30.0
 
 Clip = NDArray[np.float32]
@@ -219,46 +219,75 @@ def _wait_for_wav(path: Path, timeout: float = 1.0) -> str | None:
 
 def wav_problem(path: Path) -> str | None:
     try:
-        if path.stat().st_size == 0:
-            return "the clip is empty"
-        with wave.open(str(path), "rb") as wav:
-            if (wav.getnchannels(), wav.getsampwidth()) != (1, 2):
-                return "not a mono 16-bit WAV"
-            frames = wav.getnframes()
-            data = wav.readframes(frames)
+        _parse_wav(path.read_bytes())
     except FileNotFoundError:
         return "no file was written"
-    except (wave.Error, EOFError, OSError) as error:
-        return f"not a readable WAV ({error})"
-    if frames == 0:
-        return "the clip is empty"
-    if len(data) != frames * 2:
-        return "the clip is truncated"
+    except (ValueError, OSError, struct.error) as error:
+        return str(error)
     return None
 
 
-def read_wav(path: Path) -> Clip:
-    with wave.open(str(path), "rb") as wav:
-        rate = wav.getframerate()
-        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+def _parse_wav(data: bytes) -> tuple[int, NDArray[np.int16], float | None]:
+    """Rate, samples and (for coach's own clips) the stored true peak of a mono 16-bit WAV."""
+    if not data:
+        raise ValueError("the clip is empty")
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise ValueError("not a WAV file")
+    position, fmt, peak, pcm = 12, None, None, None
+    while position + 8 <= len(data):
+        chunk, size = data[position : position + 4], struct.unpack_from("<I", data, position + 4)[0]
+        body = data[position + 8 : position + 8 + size]
+        if len(body) < size:
+            raise ValueError("the clip is truncated")
+        if chunk == b"fmt ":
+            fmt = struct.unpack_from("<HHIIHH", body)
+        elif chunk == _PEAK_CHUNK:
+            peak = struct.unpack_from("<d", body)[0]
+        elif chunk == b"data":
+            pcm = body
+        position += 8 + size + (size & 1)
+    if fmt is None or pcm is None:
+        raise ValueError("the clip is truncated")
+    encoding, channels, rate, _, _, bits = fmt
+    if (encoding, channels, bits) != (1, 1, 16):
+        raise ValueError("not a mono 16-bit WAV")
+    if len(pcm) < 2:
+        raise ValueError("the clip is empty")
+    return rate, np.frombuffer(pcm, dtype="<i2", count=len(pcm) // 2), peak
+
+
+_PEAK_CHUNK = b"cpk "  # coach's own chunk: the clip's true peak in dBTP, as a float64
+
+
+def read_clip(path: Path) -> tuple[Clip, float | None]:
+    rate, data, peak = _parse_wav(path.read_bytes())
     samples = data.astype(np.float32) / np.float32(32768)
-    if rate != RATE:
-        from scipy.signal import resample_poly
+    if rate != RATE:  # other engines (SAPI5, NSSS) may speak at other rates: interpolate
+        times = np.arange(round(len(samples) * RATE / rate)) * (rate / RATE)
+        samples = np.interp(times, np.arange(len(samples)), samples).astype(np.float32)
+        peak = None
+    return samples, peak
 
-        samples = np.asarray(resample_poly(samples, RATE, rate), dtype=np.float32)
-    return samples
+
+def read_wav(path: Path) -> Clip:
+    return read_clip(path)[0]
 
 
-def write_wav_atomic(path: Path, samples: Clip, rate: int = RATE) -> None:
+def write_wav_atomic(
+    path: Path, samples: Clip, rate: int = RATE, peak: float | None = None
+) -> None:
+    """A mono 16-bit WAV, written under a temporary name and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
+    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2").tobytes()
+    chunks = [b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)]
+    if peak is not None:
+        chunks.append(_PEAK_CHUNK + struct.pack("<Id", 8, peak))
+    chunks.append(b"data" + struct.pack("<I", len(pcm)) + pcm + b"\0" * (len(pcm) & 1))
+    body = b"WAVE" + b"".join(chunks)
     fd, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(rate)
-            wav.writeframes(pcm.tobytes())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"RIFF" + struct.pack("<I", len(body)) + body)
         Path(temp).chmod(0o644)  # mkstemp makes it private; cached clips and sounds are not secret
         Path(temp).replace(path)
     except BaseException:
@@ -317,17 +346,20 @@ class PhraseCache:
         digest = hashlib.sha256(key.encode()).hexdigest()
         return self.folder / digest[:2] / f"{digest}.wav"
 
-    def get(self, text: str) -> Clip | None:
+    def get(self, text: str) -> tuple[Clip, float] | None:
+        """The clip and its true peak, or None when missing (or corrupt, and then removed)."""
         path = self.path(text)
-        if not path.exists():
+        try:
+            clip, peak = read_clip(path)
+        except FileNotFoundError:
             return None
-        if wav_problem(path) is not None:
+        except (ValueError, OSError, struct.error):
             path.unlink(missing_ok=True)  # corrupt: drop it so it is made again
             return None
-        return read_wav(path)
+        return clip, peak if peak is not None else true_peak(clip)
 
     def put(self, text: str, clip: Clip) -> None:
-        write_wav_atomic(self.path(text), clip)
+        write_wav_atomic(self.path(text), clip, peak=true_peak(clip))
 
     def clear(self) -> int:
         count = 0
@@ -363,32 +395,42 @@ class Voice:
         self.jobs = jobs or min(2, os.cpu_count() or 1)
         self._speaker_factory = speaker_factory
         self._clips: dict[str, Clip] = {}
+        self._peaks: dict[str, float] = {}
 
     def prepare(self, phrases: Iterable[str], progress: Progress | None = None) -> int:
         """Make sure every phrase has a clip; return how many had to be synthesized."""
         wanted = [p for p in dict.fromkeys(phrases) if p not in self._clips]
         missing = []
         for text in wanted:
-            clip = self.cache.get(text)
-            if clip is None:
+            entry = self.cache.get(text)
+            if entry is None:
                 missing.append(text)
             else:
-                self._clips[text] = clip
+                self._keep(text, entry)
         if missing:
             self._synthesize(missing, progress)
             for text in missing:
-                clip = self.cache.get(text)
-                if clip is None:
+                entry = self.cache.get(text)
+                if entry is None:
                     raise SynthesisError(
                         f"the clip for {text!r} vanished from the cache", "try again"
                     )
-                self._clips[text] = clip
+                self._keep(text, entry)
         return len(missing)
 
     def clip(self, text: str) -> Clip:
         if text not in self._clips:
             self.prepare([text])
         return self._clips[text]
+
+    def _keep(self, text: str, entry: tuple[Clip, float]) -> None:
+        self._clips[text] = entry[0]
+        self._peaks[text] = entry[1]
+
+    def peak(self, text: str) -> float:
+        """The clip's true peak in dBTP, measured once when it was made."""
+        self.clip(text)
+        return self._peaks[text]
 
     def seconds(self, text: str) -> float:
         """The speech length the compiler needs: the conditioned clip's exact length."""

@@ -13,6 +13,11 @@ class FakeClips:
         n = 2205 * len(text)
         return (0.05 * np.sin(np.arange(n) * (0.05 + len(text) / 100))).astype(np.float32)
 
+    def peak(self, text: str) -> float:
+        from coach.loudness import true_peak
+
+        return true_peak(self.clip(text))
+
 
 def timeline(events, duration_ms=10_000) -> Timeline:
     return Timeline("T", "t", duration_ms, Timeline.sort(events))
