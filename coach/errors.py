@@ -30,6 +30,20 @@ class CoachError(Exception):
     def __str__(self) -> str:
         return f"{self.message}; {self.hint}" if self.hint else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors raised in synthesis worker processes come back pickled; keep message and hint
+        # whatever the subclass's own constructor takes.
+        return (_rebuild, (type(self), self.message, self.hint, dict(self.__dict__)))
+
+
+def _rebuild(
+    cls: type[CoachError], message: str, hint: str | None, state: dict[str, object]
+) -> CoachError:
+    error = cls.__new__(cls)
+    CoachError.__init__(error, message, hint)
+    error.__dict__.update(state)
+    return error
+
 
 class BadInputError(CoachError):
     exit_code = ExitCode.BAD_INPUT

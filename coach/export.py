@@ -95,6 +95,7 @@ def export(
     split: bool = False,
     cues: bool = False,
     progress: Progress | None = None,
+    levels: Levels | None = None,
 ) -> Exported:
     encoder = ffmpeg()
     bitrate = check_bitrate(bitrate)
@@ -102,7 +103,7 @@ def export(
         raise ExportError(
             f"{path.parent} is not a folder", "create it first or pick another -o path"
         )
-    levels = mix.measure()
+    levels = levels or mix.measure()
     written: list[Path] = []
     with _staging() as stage:
         if split:

@@ -9,6 +9,7 @@ true peak, to land at -16 LUFS with the true peak at or below -1.5 dBTP.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -145,6 +146,18 @@ class Mix:
     def pcm16(self, gain: float = 1.0, start: int = 0, size: int = BLOCK) -> Iterator[bytes]:
         for block in self.blocks(gain, start, size):
             yield np.clip(np.round(block * 32767), -32768, 32767).astype("<i2").tobytes()
+
+    def signature(self) -> str:
+        """Names exactly this audio: every clip's bytes and sample position, and the targets."""
+        digest = hashlib.sha256(
+            f"{self.length}|{TARGET_LUFS}|{PEAK_CEILING}|{CODEC_HEADROOM}".encode()
+        )
+        clips: dict[Key, str] = {}
+        for placed in self.placed:
+            if placed.key not in clips:
+                clips[placed.key] = hashlib.sha1(placed.clip.tobytes()).hexdigest()
+            digest.update(f"{placed.start}:{clips[placed.key]};".encode())
+        return digest.hexdigest()
 
     def measure(self) -> Levels:
         """Integrated loudness and true peak, and the gain that meets the targets."""

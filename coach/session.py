@@ -147,7 +147,8 @@ def export(
     ffmpeg()  # fail before minutes of synthesis, not after
     timeline = voiced_timeline(targets, options, voice, synthesis_progress)
     mix = Mix(timeline, voice)
-    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress)
+    levels = voice.cache.levels(mix)
+    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels)
 
 
 def player(
@@ -164,5 +165,5 @@ def player(
 
     timeline = voiced_timeline(targets, options, voice, progress)
     mix = Mix(timeline, voice)
-    gain = mix.measure().gain
+    gain = voice.cache.levels(mix).gain
     return Player(timeline, render_pcm(mix, gain), sink or SimpleaudioSink(), clock, gain)

@@ -15,6 +15,7 @@ Missing phrases are synthesized by worker processes, one engine each, on up to t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -31,13 +32,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from coach.errors import MissingDependencyError, OptionError, SynthesisError
 from coach.loudness import db_to_gain, limit, loudness, true_peak
+
+if TYPE_CHECKING:
+    from coach.mixer import Levels, Mix
 
 RATE = 22050  # espeak's native rate, and the rate of the whole session
 DEFAULT_WPM = 150
@@ -284,10 +288,15 @@ def write_wav_atomic(
         chunks.append(_PEAK_CHUNK + struct.pack("<Id", 8, peak))
     chunks.append(b"data" + struct.pack("<I", len(pcm)) + pcm + b"\0" * (len(pcm) & 1))
     body = b"WAVE" + b"".join(chunks)
+    _write_atomic(path, b"RIFF" + struct.pack("<I", len(body)) + body)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(b"RIFF" + struct.pack("<I", len(body)) + body)
+            handle.write(data)
         Path(temp).chmod(0o644)  # mkstemp makes it private; cached clips and sounds are not secret
         Path(temp).replace(path)
     except BaseException:
@@ -364,10 +373,22 @@ class PhraseCache:
     def clear(self) -> int:
         count = 0
         if self.folder.exists():
-            for entry in self.folder.glob("*/*.wav"):
+            for entry in [*self.folder.glob("*/*.wav"), *self.folder.glob("levels/*.json")]:
                 entry.unlink(missing_ok=True)
                 count += 1
         return count
+
+    def levels(self, mix: Mix) -> Levels:
+        """The session's loudness analysis, measured once per distinct audio and then kept."""
+        from coach.mixer import Levels
+
+        path = self.folder / "levels" / f"{mix.signature()}.json"
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            return Levels(**json.loads(path.read_text(encoding="utf-8")))
+        levels = mix.measure()
+        with contextlib.suppress(OSError):  # a read-only cache only costs time
+            _write_atomic(path, json.dumps(dataclasses.asdict(levels)).encode())
+        return levels
 
 
 def clear_cache(folder: Path | None = None) -> int:

@@ -199,3 +199,28 @@ def test_real_espeak_synthesis_in_worker_processes(tmp_path, capfd):
         assert 0.3 < len(clip) / RATE < 3
     assert "Audio saved" not in capfd.readouterr().out
     assert voice.seconds("Last one.") == pytest.approx(len(voice.clip("Last one.")) / RATE)
+
+
+def test_session_levels_are_measured_once_per_distinct_audio(tmp_path, monkeypatch):
+    from coach.mixer import Mix
+    from coach.timeline import Speech, Timeline
+
+    class Clips:
+        def __init__(self, amplitude: float) -> None:
+            self.amplitude = amplitude
+
+        def clip(self, text):
+            return (self.amplitude * np.sin(np.arange(RATE) * 0.1)).astype(np.float32)
+
+        def peak(self, text):
+            return 20 * np.log10(self.amplitude)
+
+    timeline = Timeline("T", "t", 5000, (Speech(1000, 2000, "a"),))
+    cache = PhraseCache(tmp_path, VoiceSettings(), engine="e")
+    first = cache.levels(Mix(timeline, Clips(0.1)))
+    monkeypatch.setattr(Mix, "measure", lambda self: pytest.fail("measured again"))
+    assert cache.levels(Mix(timeline, Clips(0.1))) == first
+    monkeypatch.undo()
+    louder = cache.levels(Mix(timeline, Clips(0.2)))  # other audio: measured anew
+    assert louder.gain_db == pytest.approx(first.gain_db - 6.02, abs=0.05)
+    assert cache.clear() == 2

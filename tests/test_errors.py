@@ -1,0 +1,23 @@
+import pickle
+
+import pytest
+
+from coach.errors import CoachError, DefinitionError, ExitCode, MissingDependencyError, OptionError
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        DefinitionError("a.yaml", 3, "bad"),
+        MissingDependencyError("no ffmpeg", "install it"),
+        OptionError("--reps 0 is out of range"),
+    ],
+)
+def test_errors_survive_the_trip_back_from_a_worker_process(error: CoachError):
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert str(back) == str(error) and back.exit_code == error.exit_code
+
+
+def test_exit_codes_are_distinct():
+    assert len({int(code) for code in ExitCode}) == len(ExitCode)
