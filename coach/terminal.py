@@ -82,6 +82,7 @@ def display(quiet: bool, controls: bool) -> Iterator[Callable[[Status], None] | 
             Text(status.cue, justify="center"),
             Text(""),
             ProgressBar(total=max(status.duration_ms, 1), completed=status.position_ms),
+            Text(""),  # a progress bar does not end its line; this does
             Text(times, justify="center"),
             Text(help_line, justify="center", style="dim"),
         )
