@@ -22,7 +22,7 @@ SOUNDS = {
     s.name: s
     for s in (
         CueSound("bell", 2400, 1200, "an exercise begins"),
-        CueSound("chime", 1200, 700, "a new set or the other side begins"),
+        CueSound("chime", 1200, 1000, "a new set or the other side begins"),
         CueSound("tick", 60, 0, "a second passes in a hold or a count-in"),
         CueSound("gong", 5000, 5000, "the session is over"),
         CueSound("pause", 400, 400, "playback paused"),

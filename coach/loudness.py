@@ -191,5 +191,17 @@ def _moving_average(x: NDArray[np.float64], width: int) -> NDArray[np.float64]:
     return np.asarray((sums[width:] - sums[:-width]) / width)
 
 
+def lowpass(samples: Samples, rate: int, start_hz: float, stop_hz: float) -> Samples:
+    """Zero-phase low-pass with a raised-cosine roll-off from ``start_hz`` to ``stop_hz``."""
+    if not len(samples):
+        return samples
+    size = 1 << (len(samples) + 1024).bit_length()
+    spectrum = np.fft.rfft(samples.astype(np.float64), size)
+    freqs = np.fft.rfftfreq(size, 1 / rate)
+    ramp = np.clip((freqs - start_hz) / (stop_hz - start_hz), 0.0, 1.0)
+    spectrum *= 0.5 * (1 + np.cos(np.pi * ramp))
+    return np.fft.irfft(spectrum, size)[: len(samples)].astype(np.float32)
+
+
 def db_to_gain(db: float) -> float:
     return float(10 ** (db / 20))

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coach.errors import MissingDependencyError, OptionError, SynthesisError
-from coach.loudness import db_to_gain, limit, loudness, true_peak
+from coach.loudness import db_to_gain, limit, loudness, lowpass, true_peak
 
 if TYPE_CHECKING:
     from coach.mixer import Levels, Mix
@@ -46,9 +46,9 @@ if TYPE_CHECKING:
 RATE = 22050  # espeak's native rate, and the rate of the whole session
 DEFAULT_WPM = 150
 CLIP_LOUDNESS = -20.0  # LUFS of every phrase; the session gain lifts it to -16
-CLIP_CEILING = -8.0  # dBTP of every phrase, leaving room for that gain and a bell beneath
+CLIP_CEILING = -10.5  # dBTP of every phrase, leaving room for that gain and a bell beneath
 SILENCE = 10 ** (-45 / 20)  # below this a clip's start and end are trimmed
-PROCESSING_VERSION = 5  # bump when conditioning changes, so cached clips are remade
+PROCESSING_VERSION = 9  # bump when conditioning changes, so cached clips are remade
 PHRASE_TIMEOUT_S = 30.0
 
 Clip = NDArray[np.float32]
@@ -305,12 +305,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def condition(samples: Clip) -> Clip:
-    """Trim silence, bring to CLIP_LOUDNESS, limit peaks to CLIP_CEILING, fade the edges."""
+    """Trim silence, band-limit, bring to CLIP_LOUDNESS, limit to CLIP_CEILING, fade the edges."""
     loud = np.flatnonzero(np.abs(samples) > SILENCE)
     if not len(loud):
         return np.zeros(0, dtype=np.float32)
     pad = RATE // 200  # 5 ms either side keeps consonants whole
     clip = samples[max(0, loud[0] - pad) : loud[-1] + pad + 1].astype(np.float32)
+    # Band-limit first: lossy encoders cut the top octave themselves, and the ringing of their
+    # cut on sibilants ("six", "seven") would push peaks past what the limiter allowed for.
+    clip = lowpass(clip, RATE, 6500, 7500)
     for _ in range(2):  # limiting lowers loudness a little: normalise again, limit again
         level = loudness(clip, RATE)
         if level != -np.inf:

@@ -23,7 +23,7 @@ from coach.voice import Voice, VoiceSettings
 pytestmark = needs_audio_tools
 
 TARGETS = ["bridge"]
-OPTIONS = Options(reps=2, pace=0.75)
+OPTIONS = Options(reps=8, pace=0.75)  # eight: "six" and "seven" test the peaks
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_tags_and_chapters_read_back(exported):
         and str(tags["TCON"]) == "Fitness"
     )
     comment = " ".join(str(f) for f in tags.getall("COMM"))
-    assert "pace slow" in comment and "reps 2" in comment
+    assert "pace slow" in comment and "reps 8" in comment
     (toc,) = tags.getall("CTOC")
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert len(toc.child_element_ids) == len(chapters) == 3
@@ -138,7 +138,7 @@ def test_plan_prints_exactly_what_export_says(exported, voice):
             "plan",
             *TARGETS,
             "--reps",
-            "2",
+            str(OPTIONS.reps),
             "--pace",
             "0.75",
             "-f",
