@@ -117,11 +117,7 @@ def _entry(item: Item, exercise: Exercise, options: Options) -> Entry:
         hold: Span | None = Span(Range.exactly(options.hold), Unit.SECONDS)
     else:
         hold = item.hold
-    if options.rest is not None:
-        rest_ms = round(options.rest * 1000)
-    else:
-        rest = item.rest if item.rest is not None else exercise.rest
-        rest_ms = round(rest * 1000 / options.pace)
+    rest_ms = _rest_ms(options, item.rest if item.rest is not None else exercise.rest)
     return Entry(
         exercise=exercise,
         reps=reps,
@@ -130,6 +126,13 @@ def _entry(item: Item, exercise: Exercise, options: Options) -> Entry:
         hold=hold,
         rest_ms=rest_ms,
     )
+
+
+def _rest_ms(options: Options, prescribed_s: float) -> int:
+    """--rest is taken as given; a prescribed rest scales with the pace like a movement."""
+    if options.rest is not None:
+        return round(options.rest * 1000)
+    return round(prescribed_s * 1000 / options.pace)
 
 
 def describe(options: Options) -> str:
@@ -237,18 +240,18 @@ class _Compiler:
     # -- structure ---------------------------------------------------------------------------
 
     def between(self, entry: Entry) -> None:
-        rest_ms = (
-            round(self.options.rest * 1000)
-            if self.options.rest is not None
-            else round(self.routine.rest * 1000 / self.options.pace)
-        )
+        rest_ms = _rest_ms(self.options, self.routine.rest)
         if rest_ms <= 0:
             self.say(phrases.next_up(entry.exercise.name))
-            return
+        else:
+            self.rest(rest_ms, None, phrases.next_up(entry.exercise.name))
+
+    def rest(self, rest_ms: int, exercise: str | None, *then: str) -> None:
+        """A rest section: announced, with any further words, lasting ``rest_ms`` in all."""
         start = self.t
-        with self.section(SectionKind.REST, f"Rest {rest_ms / 1000:g} s"):
-            self.say(phrases.rest(round(rest_ms / 1000)))
-            self.say(phrases.next_up(entry.exercise.name))
+        with self.section(SectionKind.REST, f"Rest {rest_ms / 1000:g} s", exercise):
+            for text in (phrases.rest(round(rest_ms / 1000)), *then):
+                self.say(text)
             self.wait_until(start + rest_ms)
 
     def exercise(self, entry: Entry) -> None:
@@ -272,10 +275,7 @@ class _Compiler:
                 else:
                     self.sequence(entry)
                 if set_index < entry.sets and entry.rest_ms > 0:
-                    start = self.t
-                    with self.section(SectionKind.REST, f"Rest {entry.rest_ms / 1000:g} s", ex.id):
-                        self.say(phrases.rest(round(entry.rest_ms / 1000)))
-                        self.wait_until(start + entry.rest_ms)
+                    self.rest(entry.rest_ms, ex.id)
             self.say(phrases.done(ex.name))
 
     def count_in(self) -> None:

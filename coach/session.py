@@ -24,6 +24,7 @@ from coach.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.export import Exported
+    from coach.mixer import Levels, Mix
     from coach.player import AudioSink, Clock, Player
     from coach.voice import Progress, Voice
 
@@ -34,11 +35,14 @@ def is_file_target(target: str) -> bool:
 
 def load(targets: Sequence[str] = ()) -> tuple[Catalog, tuple[Definitions, ...]]:
     """The catalog with any definition files among ``targets`` loaded on top."""
-    files = [t for t in targets if is_file_target(t)]
-    for name in files:
+    return load_catalog(_require_files([t for t in targets if is_file_target(t)]))
+
+
+def _require_files(paths: Sequence[str]) -> Sequence[str]:
+    for name in paths:
         if not Path(name).is_file():
             raise DefinitionError(name, None, "no such file")
-    return load_catalog(files)
+    return paths
 
 
 def resolve(targets: Sequence[str]) -> tuple[Routine, Catalog]:
@@ -97,10 +101,7 @@ def find(ident: str, paths: Sequence[str] = ()) -> Exercise | Routine:
 
 def validate(paths: Sequence[str]) -> list[Definitions]:
     """Load each file (with the built-in library, to check references); raise on the first error."""
-    for name in paths:
-        if not Path(name).is_file():
-            raise DefinitionError(name, None, "no such file")
-    _, files = load_catalog(paths)
+    _, files = load_catalog(_require_files(paths))
     return list(files)
 
 
@@ -140,15 +141,23 @@ def export(
     """Render the session to an audio file (or one per chapter with --split)."""
     from coach.export import audio_format, check_bitrate, ffmpeg
     from coach.export import export as write
-    from coach.mixer import Mix
 
     audio = audio_format(out, fmt)
     check_bitrate(bitrate)
     ffmpeg()  # fail before minutes of synthesis, not after
-    timeline = voiced_timeline(targets, options, voice, synthesis_progress)
-    mix = Mix(timeline, voice)
-    levels = voice.cache.levels(mix)
+    timeline, mix, levels = _mixed(targets, options, voice, synthesis_progress)
     return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels)
+
+
+def _mixed(
+    targets: Sequence[str], options: Options, voice: Voice, progress: Progress | None
+) -> tuple[Timeline, Mix, Levels]:
+    """What export and play share: the voiced timeline, its mix, and its (cached) levels."""
+    from coach.mixer import Mix
+
+    timeline = voiced_timeline(targets, options, voice, progress)
+    mix = Mix(timeline, voice)
+    return timeline, mix, voice.cache.levels(mix)
 
 
 def player(
@@ -160,10 +169,9 @@ def player(
     progress: Progress | None = None,
 ) -> Player:
     """A player for the session, with the same timeline, mix and gain as an export."""
-    from coach.mixer import Mix
     from coach.player import Player, SimpleaudioSink, render_pcm
 
-    timeline = voiced_timeline(targets, options, voice, progress)
-    mix = Mix(timeline, voice)
-    gain = voice.cache.levels(mix).gain
-    return Player(timeline, render_pcm(mix, gain), sink or SimpleaudioSink(), clock, gain)
+    timeline, mix, levels = _mixed(targets, options, voice, progress)
+    return Player(
+        timeline, render_pcm(mix, levels.gain), sink or SimpleaudioSink(), clock, levels.gain
+    )

@@ -49,7 +49,7 @@ class FakeSink:
 
     def play(self, pcm, rate):
         assert rate == RATE
-        if len(pcm) in (len(sound_clip("pause")) * 2,) and len(pcm) != self.total:
+        if len(pcm) == len(sound_clip("pause")) * 2:  # the pause and resume marks
             self.plays.append(("mark", len(pcm)))
             return FakeHandle(self, -1)
         offset = (self.total - len(pcm)) // 2
