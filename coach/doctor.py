@@ -22,12 +22,12 @@ class Check:
 
 
 def check_voice() -> Check:
-    from coach.voice import Speaker, VoiceSettings, engine_version
+    from coach.audio.wav import RATE
+    from coach.voice.engines import VoiceSettings, create
 
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            speaker = Speaker(VoiceSettings())
-            clip = speaker.speak_to_file("Testing.", Path(folder) / "test.wav")
+        engine = create(VoiceSettings())
+        clip = engine.say("Testing.")
     except CoachError as error:
         return Check(
             "voice",
@@ -36,9 +36,7 @@ def check_voice() -> Check:
             "sudo apt-get install espeak-ng (or run scripts/setup.sh)",
             ExitCode.MISSING_DEPENDENCY,
         )
-    return Check(
-        "voice", True, f"{engine_version()} speaks ({len(clip) / 22050:.1f} s test phrase)"
-    )
+    return Check("voice", True, f"{engine.version()} speaks ({len(clip) / RATE:.1f} s test phrase)")
 
 
 def check_ffmpeg() -> Check:
@@ -61,10 +59,11 @@ def check_ffmpeg() -> Check:
 
 
 def check_audio_device() -> Check:
-    from coach.player import SimpleaudioSink
+    from coach.audio.wav import RATE
+    from coach.play.player import SimpleaudioSink
 
     try:
-        handle = SimpleaudioSink().play(bytes(2 * 441), 22050)  # 20 ms of silence
+        handle = SimpleaudioSink().play(bytes(2 * (RATE // 50)), RATE)  # 20 ms of silence
         handle.stop()
     except CoachError as error:
         return Check(
@@ -79,7 +78,7 @@ def check_audio_device() -> Check:
 
 
 def check_cache(folder: Path | None = None) -> Check:
-    from coach.voice import default_cache_dir
+    from coach.voice.cache import default_cache_dir
 
     folder = folder or default_cache_dir()
     try:

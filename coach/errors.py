@@ -6,10 +6,13 @@ users catch the same classes. Every message is one line that says what, where an
 
 from __future__ import annotations
 
-from enum import IntEnum
+import difflib
+from collections.abc import Iterable
+from enum import IntEnum, unique
 from pathlib import Path
 
 
+@unique
 class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1  # something went wrong while working (synthesis, encoding, playback)
@@ -81,3 +84,11 @@ class SynthesisError(CoachError):
 
 class ExportError(CoachError):
     """Encoding or writing the session failed."""
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' for the nearest names, or ''."""
+    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)"

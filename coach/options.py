@@ -1,13 +1,19 @@
-"""The user's choices for one session, validated once, for the CLI and library users alike."""
+"""The user's choices for one session, validated once, for every front end alike.
+
+:meth:`Options.from_strings` reads them as a person types them (``"slow"``, ``"bridge=5"``,
+``"8"``): the CLI, the web page and the benchmark all build options through it, so the same
+words give the same session and the same messages everywhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from coach.errors import OptionError
-from coach.model import Level
+from coach.definitions.model import Level
+from coach.errors import OptionError, suggest
 
 PACES: Mapping[str, float] = MappingProxyType({"slow": 0.75, "normal": 1.0, "fast": 1.25})
 
@@ -56,6 +62,65 @@ class Options:
             raise OptionError(f"{', '.join(sorted(overlap))} is given to both --only and --skip")
         # Freeze what a caller may have passed as a plain dict.
         object.__setattr__(self, "reps_for", MappingProxyType(dict(self.reps_for)))
+
+    @classmethod
+    def from_strings(
+        cls,
+        *,
+        pace: str = "normal",
+        reps: Sequence[str] = (),
+        sets: str | int | None = None,
+        hold: str | float | None = None,
+        rest: str | float | None = None,
+        level: str = "standard",
+        only: Sequence[str] = (),
+        skip: Sequence[str] = (),
+        breath_tones: bool = False,
+    ) -> Options:
+        """Options from what a person typed; each problem is one OptionError naming the flag."""
+        overall, per_exercise = parse_reps(reps)
+        sets_value = _number("--sets", sets)
+        if sets_value is not None and not sets_value.is_integer():
+            raise OptionError(f"--sets {sets}: give a whole number of sets")
+        return cls(
+            pace=parse_pace(pace),
+            reps=overall,
+            reps_for=per_exercise,
+            sets=None if sets_value is None else int(sets_value),
+            hold=_number("--hold", hold),
+            rest=_number("--rest", rest),
+            level=parse_level(level),
+            only=split_ids(only),
+            skip=split_ids(skip),
+            breath_tones=breath_tones,
+        )
+
+
+def split_ids(values: Iterable[str]) -> tuple[str, ...]:
+    """Ids given as repeated flags, comma-separated, or both."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def parse_level(text: str) -> Level:
+    try:
+        return Level(text.strip().lower())
+    except ValueError:
+        allowed = [level.value for level in Level]
+        raise OptionError(
+            f"--level {text!r} is not a level: use {', '.join(allowed)}{suggest(text, allowed)}"
+        ) from None
+
+
+def _number(flag: str, value: str | float | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise OptionError(f"{flag} {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise OptionError(f"{flag} {value!r} is not a number")
+    return number
 
 
 def parse_pace(text: str) -> float:

@@ -1,4 +1,6 @@
-"""The library's front door: one function per thing a user does, used by the CLI and by code.
+"""The library's front door: one function per thing a user does, for every front end.
+
+The CLI, the web page and code call these; none of them reaches further into coach.
 
 >>> from coach.session import plan
 >>> from coach.options import Options
@@ -9,24 +11,28 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.catalog import Catalog, load_catalog
-from coach.compiler import SpeechLength, compile_session, estimate_speech_seconds
-from coach.errors import DefinitionError
-from coach.loader import Definitions
-from coach.model import Exercise, Routine
+from coach.definitions.catalog import Catalog, load_catalog
+from coach.definitions.model import Exercise, Routine
+from coach.definitions.reader import Definitions
+from coach.errors import DefinitionError, ExitCode, SynthesisError
 from coach.options import Options
-from coach.timeline import Timeline
+from coach.script.compiler import compile_session, vocabulary
+from coach.script.lengths import MissingSpeechError, measured
+from coach.script.timeline import Timeline
 
 if TYPE_CHECKING:
-    from coach.export import Exported
-    from coach.mixer import Levels, Mix
-    from coach.player import AudioSink, Clock, Player
-    from coach.voice import Progress, Voice
+    from coach.audio.mixer import Levels, Mix
+    from coach.doctor import Check
+    from coach.output.export import Exported
+    from coach.play.player import AudioSink, Clock, Player, Status
+    from coach.voice.store import Progress, Voice
 
 
 def is_file_target(target: str) -> bool:
@@ -50,14 +56,10 @@ def resolve(targets: Sequence[str]) -> tuple[Routine, Catalog]:
     return catalog.resolve(targets, files), catalog
 
 
-def plan(
-    targets: Sequence[str],
-    options: Options | None = None,
-    speech_length: SpeechLength = estimate_speech_seconds,
-) -> Timeline:
-    """Compile the session the targets name (a routine, exercise ids or a file) to a timeline."""
+def plan(targets: Sequence[str], options: Options | None = None) -> Timeline:
+    """The session's timeline with estimated speech lengths (no voice needed)."""
     routine, catalog = resolve(targets)
-    return compile_session(routine, catalog.exercises, options or Options(), speech_length)
+    return compile_session(routine, catalog.exercises, options or Options())
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,11 @@ def listing(paths: Sequence[str] = ()) -> list[Listing]:
             Listing("routine", routine.id, routine.name, routine.description, timeline.duration_ms)
         )
     for exercise in catalog.exercises.values():
-        timeline = plan_exercise(catalog, exercise)
+        timeline = compile_session(catalog.resolve([exercise.id]), catalog.exercises, Options())
         out.append(
             Listing("exercise", exercise.id, exercise.name, exercise.purpose, timeline.duration_ms)
         )
     return out
-
-
-def plan_exercise(catalog: Catalog, exercise: Exercise) -> Timeline:
-    routine = catalog.resolve([exercise.id])
-    return compile_session(routine, catalog.exercises, Options())
 
 
 def find(ident: str, paths: Sequence[str] = ()) -> Exercise | Routine:
@@ -97,6 +94,14 @@ def find(ident: str, paths: Sequence[str] = ()) -> Exercise | Routine:
     if ident in catalog.routines:
         return catalog.routines[ident]
     return catalog.exercise(ident)
+
+
+def show(ident: str, paths: Sequence[str] = ()) -> str:
+    """What an exercise or routine asks of the user, as readable text."""
+    from coach.definitions.describe import describe_exercise, describe_routine
+
+    found = find(ident, paths)
+    return describe_routine(found) if isinstance(found, Routine) else describe_exercise(found)
 
 
 def validate(paths: Sequence[str]) -> list[Definitions]:
@@ -108,6 +113,19 @@ def validate(paths: Sequence[str]) -> list[Definitions]:
 # -- with a voice: exact lengths, audio ------------------------------------------------------------
 
 
+def voice(
+    engine: str = "pyttsx3",
+    name: str | None = None,
+    rate: int = 150,
+    cache_dir: Path | None = None,
+) -> Voice:
+    """The voice a session speaks with: an engine, one of its voices, a rate, a phrase cache."""
+    from coach.voice.engines import VoiceSettings
+    from coach.voice.store import Voice
+
+    return Voice(VoiceSettings(name, rate, engine), cache_dir)
+
+
 def voiced_timeline(
     targets: Sequence[str],
     options: Options,
@@ -116,14 +134,20 @@ def voiced_timeline(
 ) -> Timeline:
     """The timeline with every speech length measured from the voice's own clips.
 
-    The phrases are synthesized in one batch (in parallel) first; the compiler then asks the
-    voice for each length, and the rare phrase that only appears with real lengths (a different
-    "about N minutes") is made on the spot.
+    The voice prepares every phrase the session may say (in parallel) and hands the compiler a
+    frozen table of lengths. Only the "about N minutes" line can be new once lengths are exact;
+    the voice makes it and the compiler runs again.
     """
     routine, catalog = resolve(targets)
-    draft = compile_session(routine, catalog.exercises, options)
-    voice.prepare(draft.phrases(), progress)
-    return compile_session(routine, catalog.exercises, options, voice.seconds)
+    lengths: Mapping[str, float] = voice.prepare(
+        vocabulary(routine, catalog.exercises, options), progress
+    )
+    for _attempt in range(3):
+        try:
+            return compile_session(routine, catalog.exercises, options, measured(lengths))
+        except MissingSpeechError as missing:
+            lengths = voice.prepare([missing.text])
+    raise SynthesisError("the session's length would not settle", "try again")
 
 
 def export(
@@ -139,8 +163,8 @@ def export(
     encode_progress: Progress | None = None,
 ) -> Exported:
     """Render the session to an audio file (or one per chapter with --split)."""
-    from coach.export import audio_format, check_bitrate, ffmpeg
-    from coach.export import export as write
+    from coach.output.export import audio_format, check_bitrate, ffmpeg
+    from coach.output.export import export as write
 
     audio = audio_format(out, fmt)
     check_bitrate(bitrate)
@@ -153,11 +177,12 @@ def _mixed(
     targets: Sequence[str], options: Options, voice: Voice, progress: Progress | None
 ) -> tuple[Timeline, Mix, Levels]:
     """What export and play share: the voiced timeline, its mix, and its (cached) levels."""
-    from coach.mixer import Mix
+    from coach.audio.levels import cached_levels
+    from coach.audio.mixer import Mix
 
     timeline = voiced_timeline(targets, options, voice, progress)
     mix = Mix(timeline, voice)
-    return timeline, mix, voice.cache.levels(mix)
+    return timeline, mix, cached_levels(mix, voice.cache_dir)
 
 
 def player(
@@ -169,9 +194,46 @@ def player(
     progress: Progress | None = None,
 ) -> Player:
     """A player for the session, with the same timeline, mix and gain as an export."""
-    from coach.player import Player, SimpleaudioSink, render_pcm
+    from coach.play.player import Player, SimpleaudioSink, render_pcm
 
     timeline, mix, levels = _mixed(targets, options, voice, progress)
     return Player(
         timeline, render_pcm(mix, levels.gain), sink or SimpleaudioSink(), clock, levels.gain
     )
+
+
+def play(prepared: Player, start_from: str | None = None, quiet: bool = False) -> Status:
+    """Play a prepared session aloud, with keys when stdin is a terminal; return where it ended."""
+    from coach.play.player import run
+    from coach.play.terminal import display, single_keys
+
+    start = prepared.seek_exercise(start_from) if start_from else 0
+    controls = sys.stdin.isatty()
+    with (
+        single_keys() if controls else contextlib.nullcontext(None) as keys,
+        display(quiet, controls) as shown,
+    ):
+        prepared.start(start)
+        return run(prepared, keys, shown)
+
+
+def voices() -> list[tuple[str, str]]:
+    """(id, name) of every voice the engine has."""
+    from coach.voice.engines.pyttsx3_engine import list_voices
+
+    return [(info.id, info.name) for info in list_voices()]
+
+
+def doctor(cache_dir: Path | None = None) -> tuple[list[Check], ExitCode]:
+    """Every check of the machine, each with its fix, and the exit code they add up to."""
+    from coach.doctor import exit_code, run_checks
+
+    checks = run_checks(cache_dir)
+    return checks, exit_code(checks)
+
+
+def clear_cache(cache_dir: Path | None = None) -> int:
+    """Remove every cached clip and session analysis; return how many files went."""
+    from coach.voice.cache import clear_cache
+
+    return clear_cache(cache_dir)

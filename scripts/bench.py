@@ -25,6 +25,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.options import Options
 
 SESSION = ["healthy-back", "--sets", "2"]  # about 35 minutes
 LONG = ["healthy-back", "--sets", "7"]  # about two hours
@@ -121,24 +125,22 @@ def main() -> int:
     return 0
 
 
-def _session_args(argv: list[str]) -> tuple[list[str], object]:
-    from coach.cli import make_options
-    from coach.model import Level
+def _session_args(argv: list[str]) -> tuple[list[str], Options]:
+    from coach.options import Options
 
     targets = [a for a in argv if not a.startswith("--") and not a.isdigit()]
-    sets = int(argv[argv.index("--sets") + 1]) if "--sets" in argv else None
-    return targets, make_options("normal", None, sets, None, None, Level.STANDARD, None, None)
+    sets = argv[argv.index("--sets") + 1] if "--sets" in argv else None
+    return targets, Options.from_strings(sets=sets)
 
 
 def _render(out: str, argv: list[str]) -> None:
     """Write the warm session's PCM, exactly as export hands it to ffmpeg."""
     from coach import session
-    from coach.mixer import Mix
-    from coach.voice import Voice
+    from coach.audio.mixer import Mix
 
     targets, options = _session_args(argv)
-    voice = Voice()
-    timeline = session.voiced_timeline(targets, options, voice)  # type: ignore[arg-type]
+    voice = session.voice()
+    timeline = session.voiced_timeline(targets, options, voice)
     mix = Mix(timeline, voice)
     gain = mix.measure().gain
     with Path(out).open("wb") as handle:
@@ -155,10 +157,10 @@ def _naive(out: str, argv: list[str]) -> None:
     from pydub import AudioSegment
 
     from coach import session
-    from coach.timeline import Speech
+    from coach.script.timeline import Speech
 
     targets, options = _session_args(argv)
-    timeline = session.plan(targets, options)  # type: ignore[arg-type]
+    timeline = session.plan(targets, options)
     engine = pyttsx3.init()
     engine.setProperty("rate", 150)
     audio = AudioSegment.silent(duration=0, frame_rate=22050)

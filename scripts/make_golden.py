@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coach.catalog import load_catalog
-from coach.compiler import compile_session
-from coach.model import Level
+from coach.definitions.catalog import load_catalog
+from coach.definitions.model import Level
 from coach.options import Options
-from coach.timeline import to_json, to_text
+from coach.script.compiler import compile_session
+from coach.script.formats import to_json, to_text
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.cues import SOUNDS
-from coach.voice import RATE, write_wav_atomic
+from coach.audio.wav import RATE, write_wav_atomic
+from coach.script.cues import SOUNDS
 
 FOLDER = Path(__file__).resolve().parent.parent / "sounds"
 

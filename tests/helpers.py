@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from coach.catalog import Catalog, build_catalog, builtin_definitions
-from coach.compiler import compile_session
-from coach.loader import load_text
+from coach.definitions.catalog import Catalog, build_catalog, builtin_definitions
+from coach.definitions.reader import load_text
 from coach.options import Options
-from coach.timeline import Speech, Timeline
+from coach.script.compiler import compile_session
+from coach.script.timeline import Speech, Timeline
 
 
 def fake_length(text: str) -> float:

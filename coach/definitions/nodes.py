@@ -1,0 +1,306 @@
+"""The safe YAML layer: text -> composed nodes, read through typed getters with FILE:LINE errors.
+
+The YAML is composed into nodes with PyYAML's safe loader and read by hand, never constructed:
+no tag can build an object, every value keeps its line for messages, and aliases are counted so
+a "billion laughs" file is refused instead of expanded. The schema (what an exercise is) lives in
+:mod:`coach.definitions.reader`; this module knows only mappings, lists and scalars.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeVar, overload
+
+import yaml
+
+from coach.definitions.model import Range, Span, Unit
+from coach.errors import DefinitionError, suggest
+
+# libyaml's composer when PyYAML was built with it (it is ten times faster); nodes are the same.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 50_000  # after alias expansion; the whole built-in library is under 2,000
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+E = TypeVar("E", bound=StrEnum)
+
+
+def read_source(path: Path) -> str:
+    """The text of a definition file, refused with a clear line if it is too big or not UTF-8."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise DefinitionError(path, None, f"cannot read: {error.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise DefinitionError(
+            path, None, f"file is {size:,} bytes; definitions are limited to {MAX_FILE_BYTES:,}"
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DefinitionError(path, None, f"not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise DefinitionError(path, None, f"cannot read: {error.strerror}") from None
+
+
+def compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise DefinitionError(path, line, f"invalid YAML: {error.problem or error}") from None
+    except yaml.YAMLError as error:
+        raise DefinitionError(path, None, f"invalid YAML: {error}") from None
+
+
+class Nodes:
+    """Reads the nodes of one file, counting them to refuse alias bombs."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.nodes = 0
+
+    def fail(self, node: yaml.Node, message: str) -> DefinitionError:
+        return DefinitionError(self.path, node.start_mark.line + 1, message)
+
+    def visit(self, node: yaml.Node) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(node, f"more than {MAX_NODES:,} values (too many aliases?)")
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(node, f"tag {node.tag!r} is not allowed; use plain YAML values")
+
+    def mapping(self, node: yaml.Node, what: str) -> Map:
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of 'key: value' lines")
+        return Map(self, node, what)
+
+    def ident(self, node: yaml.Node) -> str:
+        value = self.scalar(node, "an id")
+        if not ID_PATTERN.match(value):
+            raise self.fail(
+                node, f"id {value!r} must be lower-case words joined by '-', like 'knee-to-chest'"
+            )
+        return value
+
+    def scalar(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            raise self.fail(node, f"{what} must be a single value")
+        return str(node.value).strip()
+
+
+class Map:
+    """One YAML mapping: typed getters that remember which keys were read."""
+
+    def __init__(self, reader: Nodes, node: yaml.MappingNode, what: str) -> None:
+        self.reader = reader
+        self.node = node
+        self.what = what
+        self.line = node.start_mark.line + 1
+        self.values: dict[str, yaml.Node] = {}
+        self.keys: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            reader.visit(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise reader.fail(key_node, "keys must be plain words")
+            key = str(key_node.value)
+            if key in self.values:
+                raise reader.fail(key_node, f"{key!r} is given twice in {what}")
+            self.values[key] = value_node
+            self.keys[key] = key_node
+        self.read: set[str] = set()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def _get(self, key: str) -> yaml.Node | None:
+        self.read.add(key)
+        node = self.values.get(key)
+        if node is not None:
+            self.reader.visit(node)
+        return node
+
+    def fail_at(self, key: str, message: str) -> DefinitionError:
+        node = self.keys.get(key, self.node)
+        return self.reader.fail(node, message)
+
+    def child_line(self, key: str, index: int) -> int:
+        node = self.values[key]
+        assert isinstance(node, yaml.SequenceNode)
+        return int(node.value[index].start_mark.line) + 1
+
+    def missing(self, key: str) -> DefinitionError:
+        return DefinitionError(self.reader.path, self.line, f"{self.what} needs '{key}:'")
+
+    def done(self) -> None:
+        unknown = [k for k in self.values if k not in self.read]
+        if unknown:
+            key = unknown[0]
+            raise self.fail_at(key, f"unknown key {key!r} in {self.what}{suggest(key, self.read)}")
+
+    def ident(self, key: str) -> str:
+        node = self._get(key)
+        if node is None:
+            raise self.missing(key)
+        return self.reader.ident(node)
+
+    def optional_text(self, key: str) -> str | None:
+        node = self._get(key)
+        if node is None:
+            return None
+        value = self.reader.scalar(node, f"'{key}'")
+        if not value:
+            raise self.reader.fail(node, f"'{key}' is empty")
+        return " ".join(value.split())
+
+    def text(self, key: str) -> str:
+        value = self.optional_text(key)
+        if value is None:
+            raise self.missing(key)
+        return value
+
+    def texts(self, key: str, required: bool = False) -> tuple[str, ...]:
+        """A list of sentences; a single sentence is accepted as a list of one."""
+        node = self._get(key)
+        if node is None:
+            if required:
+                raise self.missing(key)
+            return ()
+        if isinstance(node, yaml.ScalarNode):
+            return (" ".join(self.reader.scalar(node, f"'{key}'").split()),)
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.reader.fail(node, f"'{key}' must be a list of sentences")
+        out = []
+        for child in node.value:
+            self.reader.visit(child)
+            out.append(" ".join(self.reader.scalar(child, f"each line of '{key}'").split()))
+        if required and not out:
+            raise self.reader.fail(node, f"'{key}' needs at least one line")
+        return tuple(out)
+
+    def seq(self, key: str, required: bool = False) -> Iterator[yaml.Node]:
+        node = self._get(key)
+        if node is None:
+            if required:
+                raise self.missing(key)
+            return iter(())
+        if not isinstance(node, yaml.SequenceNode) or (required and not node.value):
+            raise self.reader.fail(node, f"'{key}' must be a list (lines starting with '- ')")
+        return iter(node.value)
+
+    @overload
+    def enum(self, key: str, kind: type[E], default: E) -> E: ...
+    @overload
+    def enum(self, key: str, kind: type[E], default: None) -> E | None: ...
+    def enum(self, key: str, kind: type[E], default: E | None) -> E | None:
+        node = self._get(key)
+        if node is None:
+            return default
+        value = self.reader.scalar(node, f"'{key}'").lower()
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = [m.value for m in kind]
+            raise self.reader.fail(
+                node,
+                f"'{key}: {value}' is not one of {', '.join(allowed)}{suggest(value, allowed)}",
+            ) from None
+
+    @overload
+    def number(
+        self, key: str, default: float, *, low: float, high: float, whole: bool = False
+    ) -> float: ...
+    @overload
+    def number(
+        self, key: str, default: None, *, low: float, high: float, whole: bool = False
+    ) -> float | None: ...
+    def number(
+        self, key: str, default: float | None, *, low: float, high: float, whole: bool = False
+    ) -> float | None:
+        node = self._get(key)
+        if node is None:
+            return default
+        value = parse_number(self.reader.scalar(node, f"'{key}'"))
+        if value is None or (whole and not value.is_integer()):
+            kind = "a whole number" if whole else "a number"
+            raise self.reader.fail(node, f"'{key}' must be {kind}, got {node.value!r}")
+        if not low <= value <= high:
+            raise self.reader.fail(
+                node, f"'{key}: {node.value}' is out of range {low:g} to {high:g}"
+            )
+        return value
+
+    @overload
+    def range(self, key: str, default: Range, *, whole: bool, low: float, high: float) -> Range: ...
+    @overload
+    def range(
+        self, key: str, default: None, *, whole: bool, low: float, high: float
+    ) -> Range | None: ...
+    def range(
+        self, key: str, default: Range | None, *, whole: bool, low: float, high: float
+    ) -> Range | None:
+        node = self._get(key)
+        if node is None:
+            return default
+        text = self.reader.scalar(node, f"'{key}'")
+        found = parse_range(text)
+        if found is None or (whole and not (found.low.is_integer() and found.high.is_integer())):
+            kind = "whole numbers" if whole else "numbers"
+            raise self.reader.fail(node, f"'{key}: {text}' must be {kind} like 10 or '8 to 10'")
+        if not low <= found.low <= found.high <= high:
+            raise self.reader.fail(
+                node, f"'{key}: {text}' must lie within {low:g} to {high:g}, low first"
+            )
+        return found
+
+    def span(self, key: str, default: Span | None) -> Span:
+        node = self._get(key)
+        if node is None:
+            if default is None:
+                raise self.missing(key)
+            return default
+        text = self.reader.scalar(node, f"'{key}'")
+        match = re.fullmatch(r"(.+?)\s*(seconds?|secs?|s|breaths?)?", text.strip())
+        found = parse_range(match.group(1)) if match else None
+        if match is None or found is None:
+            raise self.reader.fail(
+                node, f"'{key}: {text}' must be a length like 5, '10 to 20 seconds' or '1 breath'"
+            )
+        unit = Unit.BREATHS if (match.group(2) or "").startswith("breath") else Unit.SECONDS
+        limit = 20 if unit is Unit.BREATHS else 120
+        if not 0 < found.low <= found.high <= limit:
+            raise self.reader.fail(
+                node, f"'{key}: {text}' must be more than 0 and at most {limit} {unit.value}"
+            )
+        if unit is Unit.BREATHS and not (found.low.is_integer() and found.high.is_integer()):
+            raise self.reader.fail(node, f"'{key}: {text}': count breaths in whole numbers")
+        return Span(found, unit)
+
+
+def parse_number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_range(text: str) -> Range | None:
+    parts = re.split(r"\s*(?:\bto\b|-|–)\s*", text.strip(), maxsplit=1)
+    numbers = [parse_number(p) for p in parts]
+    if any(n is None for n in numbers) or not parts[0]:
+        return None
+    low = numbers[0]
+    high = numbers[-1]
+    assert low is not None and high is not None
+    return Range(low, high)

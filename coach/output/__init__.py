@@ -1,0 +1,1 @@
+"""Output: a session rendered to audio files with tags and chapters."""

@@ -1,0 +1,1 @@
+"""Live play: the player and its terminal (keys and display)."""
