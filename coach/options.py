@@ -16,6 +16,7 @@ from coach.definitions.model import Level
 from coach.errors import OptionError, suggest
 
 PACES: Mapping[str, float] = MappingProxyType({"slow": 0.75, "normal": 1.0, "fast": 1.25})
+LEVELS: tuple[str, ...] = tuple(level.value for level in Level)  # for front ends
 
 # Limits a real session stays inside; anything outside is a typo or a mistake.
 PACE_RANGE = (0.5, 2.0)

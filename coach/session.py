@@ -12,8 +12,11 @@ True
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import os
+import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING
 from coach.definitions.catalog import Catalog, load_catalog
 from coach.definitions.model import Exercise, Routine
 from coach.definitions.reader import Definitions
-from coach.errors import DefinitionError, ExitCode, SynthesisError
+from coach.errors import DefinitionError, ExitCode, OptionError, SynthesisError
 from coach.options import Options
 from coach.script.compiler import compile_session, vocabulary
 from coach.script.lengths import MissingSpeechError, measured
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
     from coach.doctor import Check
     from coach.output.export import Exported
+    from coach.output.store import Stored
     from coach.play.player import AudioSink, Clock, Player, Status
     from coach.voice.store import Progress, Voice
 
@@ -51,14 +55,16 @@ def _require_files(paths: Sequence[str]) -> Sequence[str]:
     return paths
 
 
-def resolve(targets: Sequence[str]) -> tuple[Routine, Catalog]:
-    catalog, files = load(targets)
-    return catalog.resolve(targets, files), catalog
+def resolve(targets: Sequence[str], files: bool = True) -> tuple[Routine, Catalog]:
+    """The routine the targets name; with ``files=False`` they are ids only, never read as files
+    (what a request from the network may name)."""
+    catalog, loaded = load(targets) if files else load_catalog()
+    return catalog.resolve(targets, loaded), catalog
 
 
-def plan(targets: Sequence[str], options: Options | None = None) -> Timeline:
+def plan(targets: Sequence[str], options: Options | None = None, files: bool = True) -> Timeline:
     """The session's timeline with estimated speech lengths (no voice needed)."""
-    routine, catalog = resolve(targets)
+    routine, catalog = resolve(targets, files)
     return compile_session(routine, catalog.exercises, options or Options())
 
 
@@ -131,6 +137,7 @@ def voiced_timeline(
     options: Options,
     voice: Voice,
     progress: Progress | None = None,
+    files: bool = True,
 ) -> Timeline:
     """The timeline with every speech length measured from the voice's own clips.
 
@@ -138,7 +145,7 @@ def voiced_timeline(
     frozen table of lengths. Only the "about N minutes" line can be new once lengths are exact;
     the voice makes it and the compiler runs again.
     """
-    routine, catalog = resolve(targets)
+    routine, catalog = resolve(targets, files)
     lengths: Mapping[str, float] = voice.prepare(
         vocabulary(routine, catalog.exercises, options), progress
     )
@@ -174,13 +181,17 @@ def export(
 
 
 def _mixed(
-    targets: Sequence[str], options: Options, voice: Voice, progress: Progress | None
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    progress: Progress | None,
+    files: bool = True,
 ) -> tuple[Timeline, Mix, Levels]:
     """What export and play share: the voiced timeline, its mix, and its (cached) levels."""
     from coach.audio.levels import cached_levels
     from coach.audio.mixer import Mix
 
-    timeline = voiced_timeline(targets, options, voice, progress)
+    timeline = voiced_timeline(targets, options, voice, progress, files)
     mix = Mix(timeline, voice)
     return timeline, mix, cached_levels(mix, voice.cache_dir)
 
@@ -237,3 +248,122 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     from coach.voice.cache import clear_cache
 
     return clear_cache(cache_dir)
+
+
+# -- the session store: rendered sessions kept for the web page and the podcast feed -----------
+
+
+def data_dir() -> Path:
+    """Where coach keeps what it makes for the user: $COACH_DATA_DIR, else the platform's place."""
+    env = os.environ.get("COACH_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("coach"))
+
+
+def store_root(root: Path | None = None) -> Path:
+    return root or data_dir() / "store"
+
+
+def session_title(timeline: Timeline, options: Options) -> str:
+    """What a session is, in a few words, for feed items: "Healthy back · slow · 8 reps"."""
+    from coach.output.store import session_title as title
+
+    return title(timeline, options)
+
+
+def store_key(targets: Sequence[str], options: Options, voice: Voice, suffix: str = ".mp3") -> str:
+    """The store id of a session: the same request always gives the same id."""
+    from coach import __version__
+    from coach.output.store import session_key
+
+    settings = voice.settings
+    return session_key(
+        {
+            "coach": __version__,
+            "targets": list(targets),
+            "options": {
+                field.name: getattr(options, field.name) for field in dataclasses.fields(options)
+            }
+            | {"reps_for": dict(sorted(options.reps_for.items()))},
+            "voice": [settings.engine, settings.voice, settings.rate],
+            "format": suffix,
+        }
+    )
+
+
+def render_to_store(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    root: Path | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Stored:
+    """Render the session as MP3 into the store, unless it is there already.
+
+    The targets are routine or exercise ids only, never files: this is what a request from the
+    network reaches. ``progress`` hears the fraction done, synthesis first, then encoding.
+    """
+    from coach.output.export import AudioFormat, ffmpeg
+    from coach.output.export import export as write
+    from coach.output.store import SessionStore
+
+    store = SessionStore(store_root(root))
+    ident = store_key(targets, options, voice)
+    found = store.get(ident)
+    if found is not None:
+        return found
+    ffmpeg()
+
+    def synthesis(done: int, total: int) -> None:
+        if progress and total:
+            progress(0.5 * done / total)
+
+    def encoding(done: int, total: int) -> None:
+        if progress and total:
+            progress(0.5 + 0.5 * done / total)
+
+    timeline, mix, levels = _mixed(targets, options, voice, synthesis, files=False)
+    audio = store.audio_path(ident)
+    write(timeline, mix, audio, AudioFormat.MP3, progress=encoding, levels=levels)
+    return store.put(ident, timeline, session_title(timeline, options), audio)
+
+
+def publish(
+    targets: Sequence[str], options: Options, voice: Voice, exported: Path, root: Path | None = None
+) -> Stored:
+    """Copy an exported MP3 or M4A into the store, so the podcast feed lists it."""
+    from coach.output.store import MEDIA_TYPES, SessionStore
+
+    if exported.suffix not in MEDIA_TYPES:
+        raise OptionError(
+            f"--publish needs an MP3 or M4A file, not {exported.name}",
+            "export with -o NAME.mp3 and without --split",
+        )
+    store = SessionStore(store_root(root))
+    ident = store_key(targets, options, voice, exported.suffix)
+    timeline = voiced_timeline(targets, options, voice)  # every clip is cached by now: quick
+    audio = store.audio_path(ident, exported.suffix)
+    temp = audio.with_name(f".{audio.name}.part")
+    try:
+        shutil.copyfile(exported, temp)
+        temp.replace(audio)
+    finally:
+        temp.unlink(missing_ok=True)
+    return store.put(ident, timeline, session_title(timeline, options), audio)
+
+
+def stored(ident: str, root: Path | None = None) -> Stored | None:
+    """The stored session ``ident`` if it is complete; None for any other id."""
+    from coach.output.store import SessionStore
+
+    return SessionStore(store_root(root)).get(ident)
+
+
+def stored_sessions(root: Path | None = None) -> list[Stored]:
+    """Every complete stored session, newest first."""
+    from coach.output.store import SessionStore
+
+    return SessionStore(store_root(root)).all()
