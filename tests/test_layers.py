@@ -32,6 +32,7 @@ FRONT_END_ALLOWED = (
     "coach.options",
     "coach.script.formats",
     "coach.script.timeline",
+    "coach.web",  # for `coach serve`: the CLI starts the web front end (never the reverse)
 )
 
 

@@ -109,12 +109,17 @@ def export(
     ] = False,
     cues: Annotated[bool, typer.Option("--cues", help="Also write the cue sheet (.vtt).")] = False,
     breath_tones: BreathTones = False,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Also list it in the podcast feed of 'coach serve'.")
+    ] = False,
 ) -> None:
     """Render a session to an audio file to copy to a phone.
 
     Example: coach export healthy-back -o healthy-back.mp3 --pace slow --reps 8
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
+    if publish and split:
+        raise OptionError("--publish needs one audio file", "drop --split")
     with progress_bars() as progress:
         result = session.export(
             targets, options, output, speaker, audio_format, bitrate, split, cues,
@@ -123,6 +128,8 @@ def export(
     levels = result.levels
     for path in result.files:
         typer.echo(str(path))
+    if publish:
+        typer.echo(f"published: {session.publish(targets, options, speaker, output).title}")
     typer.echo(
         f"{clock(result.duration_ms, precise=False)} of audio, "
         f"{levels.loudness + levels.gain_db:.1f} LUFS, "
@@ -216,3 +223,32 @@ def validate(
         typer.echo(
             f"{defs.path}: ok ({len(defs.exercises)} exercises, {len(defs.routines)} routines)"
         )
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="The port to listen on (0: any free one).")] = 8765,
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan", help="Listen on the home network, every address behind a secret token."
+        ),
+    ] = False,
+    bind: Annotated[
+        str | None,
+        typer.Option(
+            help="Listen on this address instead (e.g. one network's).", show_default=False
+        ),
+    ] = None,
+    new_token: Annotated[
+        bool, typer.Option("--new-token", help="Make a new secret token (old links stop working).")
+    ] = False,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Serve a page to make and play sessions on a phone, and a podcast feed of them.
+
+    Example: coach serve --lan
+    """
+    from coach.web.server import serve as run
+
+    run(port, lan, bind, new_token, typer.echo, cache_dir)
