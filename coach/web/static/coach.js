@@ -188,7 +188,7 @@
     $("elapsed").textContent = clock(t);
     $("seek").value = String(Math.floor(t));
     const playing = !audio.paused;
-    $("play").innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
+    $("play").classList.toggle("playing", playing);
     $("play").setAttribute("aria-label", playing ? "Pause" : "Play");
     const index = chapterAt(t);
     if (index !== shown && chapters[index]) {
