@@ -15,9 +15,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
-from coach.definitions.model import Exercise, Item, Routine
-from coach.definitions.reader import Definitions, load_file, load_text
-from coach.errors import DefinitionError, UnknownIdError, suggest
+from coach.definitions.model import Exercise, Item, Routine, Sides
+from coach.definitions.reader import Definitions, load_file, load_text, placeholders
+from coach.errors import DefinitionError, UnknownIdError, quote, suggest
 
 CUSTOM_ID = "custom"
 T = TypeVar("T", Exercise, Routine)
@@ -143,11 +143,39 @@ def _add(table: dict[str, T], entry: T, path: str, is_user: bool, from_user: set
 def _check_references(catalog: Catalog) -> None:
     for routine in catalog.routines.values():
         for item in routine.items:
+            origin = item.origin or routine.origin
             if item.exercise not in catalog.exercises:
-                origin = item.origin or routine.origin
                 raise DefinitionError(
                     origin.path if origin else "?",
                     origin.line if origin else None,
                     f"routine {routine.id!r} uses unknown exercise {item.exercise!r}"
                     f"{suggest(item.exercise, list(catalog.exercises))}",
                 )
+            problem = _sides_problem(item, catalog.exercises[item.exercise])
+            if problem:
+                raise DefinitionError(
+                    origin.path if origin else "?", origin.line if origin else None, problem
+                )
+
+
+def _sides_problem(item: Item, exercise: Exercise) -> str | None:
+    """Why the entry's ``sides:`` cannot work with the exercise's cues, or None."""
+    if item.sides is None or not exercise.counted:
+        return None
+    named = [
+        text
+        for phase in exercise.phases
+        for text in filter(None, (phase.cue, phase.short))
+        if placeholders(text) & {"side", "other"}
+    ]
+    if item.sides is Sides.NONE and named:
+        return (
+            f"'sides: none' for {exercise.id!r}, whose cue {quote(named[0])} names a side "
+            f"(at {exercise.origin}); remove the override or use 'one-then-other'"
+        )
+    if item.sides is Sides.ALTERNATE and not named:
+        return (
+            f"'sides: alternate' for {exercise.id!r}, whose cues never say {{side}}, so the "
+            "listener would not hear which way to go; use 'one-then-other'"
+        )
+    return None

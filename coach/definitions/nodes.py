@@ -2,8 +2,11 @@
 
 The YAML is composed into nodes with PyYAML's safe loader and read by hand, never constructed:
 no tag can build an object, every value keeps its line for messages, and aliases are counted so
-a "billion laughs" file is refused instead of expanded. The schema (what an exercise is) lives in
-:mod:`coach.definitions.reader`; this module knows only mappings, lists and scalars.
+a "billion laughs" file is refused instead of expanded. Nesting is measured on the parser's
+event stream before anything is composed: libyaml's composer recurses in C and would crash on a
+file nested thousands deep, while its parser does not recurse at all. The schema (what an
+exercise is) lives in :mod:`coach.definitions.reader`; this module knows only mappings, lists
+and scalars.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from typing import TypeVar, overload
 import yaml
 
 from coach.definitions.model import Range, Span, Unit
-from coach.errors import DefinitionError, suggest
+from coach.errors import DefinitionError, quote, suggest
 
 # libyaml's composer when PyYAML was built with it (it is ten times faster); nodes are the same.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000  # after alias expansion; the whole built-in library is under 2,000
+MAX_DEPTH = 16  # mappings and lists inside each other; the schema itself needs 7
+MAX_TEXT = 400  # characters in one spoken line: about 70 words, half a minute of speech
+MAX_LINES = 50  # lines in one list of sentences (setup, tips, opening ...)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _STANDARD_TAGS = {
@@ -43,23 +49,53 @@ def read_source(path: Path) -> str:
         raise DefinitionError(
             path, None, f"file is {size:,} bytes; definitions are limited to {MAX_FILE_BYTES:,}"
         )
+    if not path.is_file():
+        raise DefinitionError(path, None, "not a regular file; give a .yaml file")
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise DefinitionError(path, None, f"not UTF-8 text ({error.reason})") from None
+        data = path.read_bytes()
     except OSError as error:
         raise DefinitionError(path, None, f"cannot read: {error.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DefinitionError(
+            path, line, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
+    """The document's node tree, after checking its nesting depth on the event stream."""
     try:
+        _check_depth(text, path)
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise DefinitionError(path, line, f"invalid YAML: {error.problem or error}") from None
+        problem = error.problem or "not valid YAML"
+        raise DefinitionError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML forbids (a raw control character): its position gives the line.
+        line = text.count("\n", 0, error.position) + 1
+        raise DefinitionError(
+            path, line, f"character U+{error.character:04X} is not allowed in YAML; remove it"
+        ) from None
     except yaml.YAMLError as error:
         raise DefinitionError(path, None, f"invalid YAML: {error}") from None
+
+
+def _check_depth(text: str, path: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise DefinitionError(
+                    path, line, f"nested more than {MAX_DEPTH} levels deep; flatten it"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class Nodes:
@@ -89,7 +125,8 @@ class Nodes:
         value = self.scalar(node, "an id")
         if not ID_PATTERN.match(value):
             raise self.fail(
-                node, f"id {value!r} must be lower-case words joined by '-', like 'knee-to-chest'"
+                node,
+                f"id {quote(value)} must be lower-case words joined by '-', like 'knee-to-chest'",
             )
         return value
 
@@ -115,7 +152,7 @@ class Map:
                 raise reader.fail(key_node, "keys must be plain words")
             key = str(key_node.value)
             if key in self.values:
-                raise reader.fail(key_node, f"{key!r} is given twice in {what}")
+                raise reader.fail(key_node, f"{quote(key)} is given twice in {what}")
             self.values[key] = value_node
             self.keys[key] = key_node
         self.read: set[str] = set()
@@ -146,7 +183,9 @@ class Map:
         unknown = [k for k in self.values if k not in self.read]
         if unknown:
             key = unknown[0]
-            raise self.fail_at(key, f"unknown key {key!r} in {self.what}{suggest(key, self.read)}")
+            raise self.fail_at(
+                key, f"unknown key {quote(key)} in {self.what}{suggest(key, self.read)}"
+            )
 
     def ident(self, key: str) -> str:
         node = self._get(key)
@@ -161,7 +200,18 @@ class Map:
         value = self.reader.scalar(node, f"'{key}'")
         if not value:
             raise self.reader.fail(node, f"'{key}' is empty")
-        return " ".join(value.split())
+        return self.sentence(node, key, value)
+
+    def sentence(self, node: yaml.Node, key: str, value: str) -> str:
+        """One line of text, whitespace made single spaces, refused if too long to speak."""
+        text = " ".join(value.split())
+        if len(text) > MAX_TEXT:
+            raise self.reader.fail(
+                node,
+                f"'{key}' is {len(text)} characters long; keep one line under {MAX_TEXT} "
+                "and split longer text into several lines",
+            )
+        return text
 
     def text(self, key: str) -> str:
         value = self.optional_text(key)
@@ -177,18 +227,20 @@ class Map:
                 raise self.missing(key)
             return ()
         if isinstance(node, yaml.ScalarNode):
-            return (" ".join(self.reader.scalar(node, f"'{key}'").split()),)
+            return (self.sentence(node, key, self.reader.scalar(node, f"'{key}'")),)
         if not isinstance(node, yaml.SequenceNode):
             raise self.reader.fail(node, f"'{key}' must be a list of sentences")
+        self.limit(node, key, MAX_LINES)
         out = []
         for child in node.value:
             self.reader.visit(child)
-            out.append(" ".join(self.reader.scalar(child, f"each line of '{key}'").split()))
+            line = self.reader.scalar(child, f"each line of '{key}'")
+            out.append(self.sentence(child, key, line))
         if required and not out:
             raise self.reader.fail(node, f"'{key}' needs at least one line")
         return tuple(out)
 
-    def seq(self, key: str, required: bool = False) -> Iterator[yaml.Node]:
+    def seq(self, key: str, required: bool = False, most: int = MAX_LINES) -> Iterator[yaml.Node]:
         node = self._get(key)
         if node is None:
             if required:
@@ -196,7 +248,15 @@ class Map:
             return iter(())
         if not isinstance(node, yaml.SequenceNode) or (required and not node.value):
             raise self.reader.fail(node, f"'{key}' must be a list (lines starting with '- ')")
+        self.limit(node, key, most)
         return iter(node.value)
+
+    def limit(self, node: yaml.SequenceNode, key: str, most: int) -> None:
+        if len(node.value) > most:
+            raise self.reader.fail(
+                node.value[most],
+                f"'{key}' has {len(node.value)} entries; at most {most} are allowed",
+            )
 
     @overload
     def enum(self, key: str, kind: type[E], default: E) -> E: ...
@@ -213,7 +273,8 @@ class Map:
             allowed = [m.value for m in kind]
             raise self.reader.fail(
                 node,
-                f"'{key}: {value}' is not one of {', '.join(allowed)}{suggest(value, allowed)}",
+                f"'{key}: {quote(value)[1:-1]}' is not one of "
+                f"{', '.join(allowed)}{suggest(value, allowed)}",
             ) from None
 
     @overload
@@ -233,10 +294,10 @@ class Map:
         value = parse_number(self.reader.scalar(node, f"'{key}'"))
         if value is None or (whole and not value.is_integer()):
             kind = "a whole number" if whole else "a number"
-            raise self.reader.fail(node, f"'{key}' must be {kind}, got {node.value!r}")
+            raise self.reader.fail(node, f"'{key}' must be {kind}, got {quote(str(node.value))}")
         if not low <= value <= high:
             raise self.reader.fail(
-                node, f"'{key}: {node.value}' is out of range {low:g} to {high:g}"
+                node, f"'{key}: {quote(str(node.value))[1:-1]}' is out of range {low:g} to {high:g}"
             )
         return value
 
@@ -256,10 +317,12 @@ class Map:
         found = parse_range(text)
         if found is None or (whole and not (found.low.is_integer() and found.high.is_integer())):
             kind = "whole numbers" if whole else "numbers"
-            raise self.reader.fail(node, f"'{key}: {text}' must be {kind} like 10 or '8 to 10'")
+            raise self.reader.fail(
+                node, f"'{key}: {quote(text)[1:-1]}' must be {kind} like 10 or '8 to 10'"
+            )
         if not low <= found.low <= found.high <= high:
             raise self.reader.fail(
-                node, f"'{key}: {text}' must lie within {low:g} to {high:g}, low first"
+                node, f"'{key}: {quote(text)[1:-1]}' must lie within {low:g} to {high:g}, low first"
             )
         return found
 
@@ -274,16 +337,22 @@ class Map:
         found = parse_range(match.group(1)) if match else None
         if match is None or found is None:
             raise self.reader.fail(
-                node, f"'{key}: {text}' must be a length like 5, '10 to 20 seconds' or '1 breath'"
+                node,
+                f"'{key}: {quote(text)[1:-1]}' must be a length like 5, "
+                "'10 to 20 seconds' or '1 breath'",
             )
         unit = Unit.BREATHS if (match.group(2) or "").startswith("breath") else Unit.SECONDS
         limit = 20 if unit is Unit.BREATHS else 120
         if not 0 < found.low <= found.high <= limit:
             raise self.reader.fail(
-                node, f"'{key}: {text}' must be more than 0 and at most {limit} {unit.value}"
+                node,
+                f"'{key}: {quote(text)[1:-1]}' must be more than 0 "
+                f"and at most {limit} {unit.value}",
             )
         if unit is Unit.BREATHS and not (found.low.is_integer() and found.high.is_integer()):
-            raise self.reader.fail(node, f"'{key}: {text}': count breaths in whole numbers")
+            raise self.reader.fail(
+                node, f"'{key}: {quote(text)[1:-1]}': count breaths in whole numbers"
+            )
         return Span(found, unit)
 
 

@@ -6,7 +6,7 @@ line. What this module accepts, the compiler can compile.
 
 from __future__ import annotations
 
-import string
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +31,15 @@ from coach.definitions.model import (
     Unit,
 )
 from coach.definitions.nodes import Map, Nodes, compose, read_source
-from coach.errors import DefinitionError
+from coach.errors import DefinitionError, quote
 
 DEFAULT_MOVE = Span(Range.exactly(3), Unit.SECONDS)
-PLACEHOLDERS = {"side", "other", "hold"}
+PLACEHOLDERS = ("side", "other", "hold")
+MAX_EXERCISES = 200  # in one file
+MAX_ROUTINES = 100
+MAX_ITEMS = 50  # exercises in one routine; the built-in ones have at most 6
+_PLACEHOLDER = re.compile(r"\{(side|other|hold)\}")
+_BRACES = re.compile(r"\{[^{}]{0,20}\}?|\}")
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,35 @@ def load_text(text: str, path: str = "<text>") -> Definitions:
         raise DefinitionError(path, 1, "the file is empty; expected 'exercises:' or 'routines:'")
     reader = _Reader(path)
     top = reader.mapping(root, "the file")
-    exercises = tuple(reader.exercise(node) for node in top.seq("exercises"))
-    routines = tuple(reader.routine(node) for node in top.seq("routines"))
+    exercises = tuple(reader.exercise(node) for node in top.seq("exercises", most=MAX_EXERCISES))
+    routines = tuple(reader.routine(node) for node in top.seq("routines", most=MAX_ROUTINES))
     top.done()
     if not exercises and not routines:
         raise DefinitionError(path, top.line, "defines nothing: add 'exercises:' or 'routines:'")
     _check_unique(path, [(e.id, e.origin) for e in exercises], "exercise")
     _check_unique(path, [(r.id, r.origin) for r in routines], "routine")
     return Definitions(path, exercises, routines)
+
+
+def placeholders(text: str) -> set[str]:
+    """The placeholders ``text`` uses; raises ValueError naming any other use of braces.
+
+    The set is closed and takes no format spec, so filling a checked text can never fail.
+    """
+    rest = _PLACEHOLDER.sub("", text)
+    stray = _BRACES.search(rest)
+    if stray:
+        token = stray.group()
+        if len(token) > 1 and token.endswith("}"):
+            raise ValueError(
+                f"unknown placeholder {quote(token)[1:-1]} in {quote(text)}; "
+                "use {side}, {other} or {hold}, nothing else inside the braces"
+            )
+        raise ValueError(
+            f"unmatched brace in {quote(text)}; braces only make the placeholders "
+            "{side}, {other} and {hold}"
+        )
+    return set(_PLACEHOLDER.findall(text))
 
 
 def _check_unique(path: str, pairs: list[tuple[str, Origin | None]], what: str) -> None:
@@ -168,6 +194,10 @@ class _Reader(Nodes):
         step = Step(
             cue=m.text("cue"), length=m.span("length", DEFAULT_MOVE), lead=lead, toward=toward
         )
+        if "{" in step.cue or "}" in step.cue:
+            raise m.fail_at(
+                "cue", f"{quote(step.cue)}: placeholders such as {{side}} work in phase cues only"
+            )
         m.done()
         return step
 
@@ -175,28 +205,22 @@ class _Reader(Nodes):
         said_side = False
         for index, phase in enumerate(exercise.phases):
             for text in filter(None, (phase.cue, phase.short)):
-                fields = _placeholders(text)
-                unknown = fields - PLACEHOLDERS
                 where = m.child_line("phases", index)
-                if unknown:
-                    name = sorted(unknown)[0]
-                    raise DefinitionError(
-                        self.path,
-                        where,
-                        f"unknown placeholder {{{name}}} in {text!r}; "
-                        "use {side}, {other} or {hold}",
-                    )
+                try:
+                    fields = placeholders(text)
+                except ValueError as problem:
+                    raise DefinitionError(self.path, where, str(problem)) from None
                 if fields & {"side", "other"}:
                     if exercise.sides is Sides.NONE:
                         raise DefinitionError(
                             self.path,
                             where,
-                            f"{text!r} names a side but the exercise has 'sides: none'",
+                            f"{quote(text)} names a side but the exercise has 'sides: none'",
                         )
                     said_side = True
                 if "hold" in fields and not phase.hold:
                     raise DefinitionError(
-                        self.path, where, f"{{hold}} is only known in a hold phase: {text!r}"
+                        self.path, where, f"{{hold}} is only known in a hold phase: {quote(text)}"
                     )
         if exercise.sides is Sides.ALTERNATE and not said_side:
             raise m.fail_at(
@@ -213,7 +237,7 @@ class _Reader(Nodes):
             id=m.ident("id"),
             name=m.text("name"),
             description=m.text("description"),
-            items=tuple(self.item(n) for n in m.seq("exercises", required=True)),
+            items=tuple(self.item(n) for n in m.seq("exercises", True, most=MAX_ITEMS)),
             rest=m.number("rest", 10, low=0, high=600),
             opening=m.texts("opening"),
             closing=m.texts("closing"),
@@ -240,10 +264,3 @@ class _Reader(Nodes):
         )
         m.done()
         return item
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return {"{"}
