@@ -154,7 +154,7 @@ def peak_envelope(samples: Samples) -> NDArray[np.float64]:
 
 def true_peak(samples: Samples) -> float:
     """True peak in dBTP."""
-    top = float(peak_envelope(samples).max()) if len(samples) else 0.0
+    top = float(np.max(peak_envelope(samples))) if len(samples) else 0.0
     return 20 * math.log10(top) if top > 0 else -math.inf
 
 
@@ -169,12 +169,12 @@ def limit(samples: Samples, rate: int, ceiling_db: float) -> Samples:
     width = max(3, rate // 400)
     for _ in range(4):  # smoothing can let a peak through by a hair; measure and go again
         envelope = peak_envelope(out)
-        if envelope.max() <= ceiling:
+        if np.max(envelope) <= ceiling:
             break
         need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12)) * 0.999
         lowest = _window_min(need, width)
         out = (out * _moving_average(lowest, width)).astype(np.float32)
-    top = float(peak_envelope(out).max()) if len(out) else 0.0
+    top = float(np.max(peak_envelope(out))) if len(out) else 0.0
     if top > ceiling:  # still a hair over: a last, tiny overall turn-down makes it certain
         out = (out * (ceiling / top * 0.999)).astype(np.float32)
     return out
