@@ -10,10 +10,22 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 
 from coach.definitions.model import Level
 from coach.errors import OptionError, suggest
+
+
+class Guidance(StrEnum):
+    """How much the coach says. Brief: names, counts, breaths and holds, for people who know the
+    routine; standard: with each exercise's purpose, set-up and cautions; full: with the tips
+    too, and the whole cue in every rep. Every session opens with the same safety lines."""
+
+    BRIEF = "brief"
+    STANDARD = "standard"
+    FULL = "full"
+
 
 PACES: Mapping[str, float] = MappingProxyType({"slow": 0.75, "normal": 1.0, "fast": 1.25})
 LEVELS: tuple[str, ...] = tuple(level.value for level in Level)  # for front ends
@@ -45,6 +57,7 @@ class Options:
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     breath_tones: bool = False
+    guidance: Guidance = Guidance.STANDARD
 
     def __post_init__(self) -> None:
         _check("--pace", self.pace, PACE_RANGE, "or slow, normal, fast")
@@ -58,6 +71,8 @@ class Options:
             _check("--hold", self.hold, HOLD_RANGE, "seconds")
         if self.rest is not None:
             _check("--rest", self.rest, REST_RANGE, "seconds")
+            if 0 < self.rest < 1:
+                raise OptionError(f"--rest {self.rest:g}: give 0 for no rest, or 1 second or more")
         overlap = set(self.only) & set(self.skip)
         if overlap:
             raise OptionError(f"{', '.join(sorted(overlap))} is given to both --only and --skip")
@@ -77,6 +92,7 @@ class Options:
         only: Sequence[str] = (),
         skip: Sequence[str] = (),
         breath_tones: bool = False,
+        guidance: str = "standard",
     ) -> Options:
         """Options from what a person typed; each problem is one OptionError naming the flag."""
         overall, per_exercise = parse_reps(reps)
@@ -94,6 +110,7 @@ class Options:
             only=split_ids(only),
             skip=split_ids(skip),
             breath_tones=breath_tones,
+            guidance=parse_guidance(guidance),
         )
 
 
@@ -109,6 +126,17 @@ def parse_level(text: str) -> Level:
         allowed = [level.value for level in Level]
         raise OptionError(
             f"--level {text!r} is not a level: use {', '.join(allowed)}{suggest(text, allowed)}"
+        ) from None
+
+
+def parse_guidance(text: str) -> Guidance:
+    try:
+        return Guidance(text.strip().lower())
+    except ValueError:
+        allowed = [g.value for g in Guidance]
+        raise OptionError(
+            f"--guidance {text!r} is not a guidance level: use {', '.join(allowed)}"
+            f"{suggest(text, allowed)}"
         ) from None
 
 

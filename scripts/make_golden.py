@@ -11,14 +11,16 @@ from pathlib import Path
 
 from coach.definitions.catalog import load_catalog
 from coach.definitions.model import Level
-from coach.options import Options
+from coach.options import Guidance, Options
 from coach.script.compiler import compile_session
 from coach.script.formats import to_json, to_text
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden"
 
-# Besides the defaults, one shaped session, so pace, reps and level stay covered too.
+# Besides the defaults, one shaped session, so pace, reps and level stay covered too, and the
+# two other guidance levels of one routine, so what brief and full say is read in review.
 SHAPED = ("healthy-back", Options(pace=0.75, reps=3, level=Level.ADVANCED))
+GUIDED = [("short-daily", Guidance.BRIEF), ("low-back-daily", Guidance.FULL)]
 
 
 def render() -> dict[str, str]:
@@ -30,6 +32,11 @@ def render() -> dict[str, str]:
     name, options = SHAPED
     shaped = compile_session(catalog.routine(name), catalog.exercises, options)
     out[f"{name}-slow-3-advanced.json"] = to_json(shaped)
+    for ident, guidance in GUIDED:
+        guided = compile_session(
+            catalog.routine(ident), catalog.exercises, Options(guidance=guidance)
+        )
+        out[f"{ident}-{guidance}.txt"] = to_text(guided)
     return out
 
 

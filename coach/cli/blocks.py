@@ -52,6 +52,15 @@ SESSION_OPTIONS: Block = {
         ],
         "standard",
     ),
+    "guidance": (
+        Annotated[
+            str,
+            typer.Option(
+                help="brief, standard or full: how much the coach says besides counts and breaths."
+            ),
+        ],
+        "standard",
+    ),
     "only": (
         Annotated[
             list[str] | None,
@@ -100,12 +109,13 @@ def _session_options(
     hold: float | None,
     rest: float | None,
     level: str,
+    guidance: str,
     only: list[str] | None,
     skip: list[str] | None,
 ) -> Options:
     return Options.from_strings(
         pace=pace, reps=reps or (), sets=sets, hold=hold, rest=rest, level=level,
-        only=only or (), skip=skip or (),
+        guidance=guidance, only=only or (), skip=skip or (),
     )  # fmt: skip
 
 

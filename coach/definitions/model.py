@@ -22,6 +22,7 @@ class Sides(StrEnum):
     NONE = "none"
     ALTERNATE = "alternate"  # each rep: the phases on the first side, then on the other
     ONE_THEN_OTHER = "one-then-other"  # every rep on the first side, then every rep on the other
+    SWITCH_EACH_REP = "switch-each-rep"  # one side per rep, switching: right, left, right...
 
 
 class Side(StrEnum):

@@ -150,6 +150,7 @@ class _Reader(Nodes):
             source=m.optional_text("source"),
             origin=Origin(self.path, m.line),
         )
+        _a_second_or_more(m, "rest", exercise.rest)
         m.done()
         self.check_cues(m, exercise)
         return exercise
@@ -169,6 +170,7 @@ class _Reader(Nodes):
                 hold=True,
                 count=m.enum("count", Count, Count.ALOUD),
             )
+            _a_second_or_more(m, "hold", phase.length)
         else:
             if "count" in m:
                 raise m.fail_at("count", "'count' belongs to a hold phase (one with 'hold:')")
@@ -244,6 +246,7 @@ class _Reader(Nodes):
             source=m.optional_text("source"),
             origin=Origin(self.path, m.line),
         )
+        _a_second_or_more(m, "rest", routine.rest)
         m.done()
         return routine
 
@@ -262,5 +265,21 @@ class _Reader(Nodes):
             rest=m.number("rest", None, low=0, high=600),
             origin=Origin(self.path, m.line),
         )
+        _a_second_or_more(m, "rest", item.rest)
+        _a_second_or_more(m, "hold", item.hold)
         m.done()
         return item
+
+
+def _a_second_or_more(m: Map, key: str, value: float | Span | None) -> None:
+    """Rests and holds in seconds are whole moments to the listener: none, or 1 s or more.
+
+    (Added for the script: "rest: 0.4" would otherwise be said as "zero seconds".)
+    """
+    if isinstance(value, Span):
+        value = value.amount.low if value.unit is Unit.SECONDS else None
+    if value is not None and 0 < value < 1:
+        fix = (
+            "give 0 for no rest, or 1 second or more" if key == "rest" else "give 1 second or more"
+        )
+        raise m.fail_at(key, f"'{key}: {value:g}' is under a second; {fix}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from coach.definitions.model import Exercise, Item, Range, Routine, Sides, Span, Unit
 from coach.errors import OptionError, UnknownIdError, suggest
-from coach.options import PACES, Options
+from coach.options import PACES, Guidance, Options
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Entry:
     sets: int
     sides: Sides
     hold: Span | None  # replaces every hold of the exercise
-    rest_ms: int  # between sets
+    rest_s: int  # whole seconds between sets; 0 for none
 
 
 def plan_entries(
@@ -69,28 +69,34 @@ def _entry(item: Item, exercise: Exercise, options: Options) -> Entry:
         hold: Span | None = Span(Range.exactly(options.hold), Unit.SECONDS)
     else:
         hold = item.hold
-    rest_ms = session_rest_ms(options, item.rest if item.rest is not None else exercise.rest)
     return Entry(
         exercise=exercise,
         reps=reps,
         sets=options.sets or item.sets or exercise.sets,
         sides=item.sides or exercise.sides,
         hold=hold,
-        rest_ms=rest_ms,
+        rest_s=rest_seconds(options, item.rest if item.rest is not None else exercise.rest),
     )
 
 
-def session_rest_ms(options: Options, prescribed_s: float) -> int:
-    """--rest is taken as given; a prescribed rest scales with the pace like a movement."""
-    if options.rest is not None:
-        return round(options.rest * 1000)
-    return round(prescribed_s * 1000 / options.pace)
+def rest_seconds(options: Options, prescribed_s: float) -> int:
+    """A rest in whole seconds, so that what is said is what is done.
+
+    --rest is taken as given; a prescribed rest scales with the pace like a movement. A rest
+    that is not zero never rounds down to nothing.
+    """
+    seconds = options.rest if options.rest is not None else prescribed_s / options.pace
+    if seconds <= 0:
+        return 0
+    return max(1, round(seconds))
 
 
 def describe(options: Options) -> str:
     """A short human summary of the options, for headers and tags."""
     names = {v: k for k, v in PACES.items()}
     parts = [f"pace {names.get(options.pace, f'{options.pace:g}')}", f"level {options.level}"]
+    if options.guidance is not Guidance.STANDARD:
+        parts.append(f"guidance {options.guidance}")
     if options.reps is not None:
         parts.append(f"reps {options.reps}")
     parts += [f"reps {k}={v}" for k, v in sorted(options.reps_for.items())]

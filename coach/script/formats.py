@@ -15,6 +15,7 @@ from coach.script.timeline import (
     CHAPTER_KINDS,
     QUIET_SOUNDS,
     Event,
+    Role,
     Section,
     SectionKind,
     Sound,
@@ -37,7 +38,7 @@ def to_text(timeline: Timeline) -> str:
                 lines.append("")
                 lines.append(f"{at}  == {event.title} ({length}) ==")
             elif event.kind in (SectionKind.HOLD, SectionKind.REST):
-                lines.append(f"{at}     . {event.title}")
+                lines.append(f"{at}     ({event.title[:1].lower()}{event.title[1:]})")
         elif isinstance(event, Sound):
             if event.name not in QUIET_SOUNDS:
                 lines.append(f"{at}     [{event.name}]")
@@ -58,6 +59,7 @@ def to_dict(timeline: Timeline) -> dict[str, Any]:
         }
         if isinstance(event, Speech):
             item["text"] = event.text
+            item["role"] = event.role.value
         elif isinstance(event, Sound):
             item["name"] = event.name
         else:
@@ -80,14 +82,25 @@ def to_json(timeline: Timeline) -> str:
 
 
 def to_vtt(timeline: Timeline) -> str:
-    """WebVTT captions: one cue per spoken line, chapters as NOTE lines."""
-    lines = ["WEBVTT", f"NOTE {timeline.title} ({timeline.settings})".rstrip(" ()"), ""]
+    """WebVTT captions: one cue per spoken line, chapters as NOTE blocks."""
+    # The "WEBVTT" line stands alone: a blank line must follow it before the first block.
+    heading = f"{timeline.title} ({timeline.settings})" if timeline.settings else timeline.title
+    lines = ["WEBVTT", "", f"NOTE {_vtt_safe(heading)}", ""]
     chapters = {c.start_ms: c for c in timeline.sections(*CHAPTER_KINDS)}
     for event in timeline.speech():
         for start in [s for s in chapters if s <= event.start_ms]:
-            lines += [f"NOTE {chapters.pop(start).title}", ""]
-        lines += [f"{_vtt_clock(event.start_ms)} --> {_vtt_clock(event.end_ms)}", event.text, ""]
+            lines += [f"NOTE {_vtt_safe(chapters.pop(start).title)}", ""]
+        lines += [
+            f"{_vtt_clock(event.start_ms)} --> {_vtt_clock(event.end_ms)}",
+            _vtt_safe(event.text),
+            "",
+        ]
     return "\n".join(lines)
+
+
+def _vtt_safe(text: str) -> str:
+    """One line without the arrow, which would end a note or start a cue."""
+    return " ".join(text.replace("-->", "->").split())
 
 
 def _vtt_clock(ms: int) -> str:
@@ -103,7 +116,7 @@ def from_dict(data: Mapping[str, Any]) -> Timeline:
     for item in data["events"]:
         start, end = round(item["start_s"] * 1000), round(item["end_s"] * 1000)
         if item["type"] == "speech":
-            events.append(Speech(start, end, item["text"]))
+            events.append(Speech(start, end, item["text"], Role(item.get("role", "info"))))
         elif item["type"] == "sound":
             events.append(Sound(start, end, item["name"]))
         else:

@@ -21,6 +21,18 @@ class SectionKind(StrEnum):
     OUTRO = "outro"
 
 
+class Role(StrEnum):
+    """What a spoken line does, so that a rep count is never mistaken for a countdown."""
+
+    INFO = "info"  # names, purpose, set-up, tips, cautions, plans, rests
+    REP = "rep"  # "Rep three."
+    MOVE = "move"  # a movement cue: the listener moves once it ends
+    BREATH = "breath"  # a breath cue in a hold: the listener breathes once it ends
+    HOLD = "hold"  # the words that start a hold
+    COUNT = "count"  # a countdown number at the end of a hold
+    PROMPT = "prompt"  # a short word that keeps a long movement, hold or rest from going quiet
+
+
 CHAPTER_KINDS = (SectionKind.INTRO, SectionKind.EXERCISE, SectionKind.OUTRO)
 # Sounds too frequent to list line by line in a printed cue sheet.
 QUIET_SOUNDS = frozenset({"tick", "inhale", "exhale"})
@@ -31,6 +43,7 @@ class Speech:
     start_ms: int
     end_ms: int
     text: str
+    role: Role = Role.INFO
     type: str = field(default="speech", init=False)
 
 

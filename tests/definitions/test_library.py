@@ -24,11 +24,11 @@ def hold_of(ident):
         ("pelvic-tilt", Range(10, 10), Sides.NONE),
         ("knee-to-chest", Range(3, 5), Sides.ALTERNATE),
         ("double-knee-to-chest", Range(3, 5), Sides.NONE),
-        ("lower-trunk-rotation", Range(10, 10), Sides.ALTERNATE),
+        ("lower-trunk-rotation", Range(5, 10), Sides.ALTERNATE),  # "up to 10"
         ("hamstring-stretch", Range(3, 3), Sides.ALTERNATE),
         ("bridge", Range(10, 10), Sides.NONE),
         ("bottom-to-heels", Range(8, 10), Sides.NONE),
-        ("knee-rolls", Range(4, 5), Sides.ALTERNATE),
+        ("knee-rolls", Range(8, 10), Sides.SWITCH_EACH_REP),  # rolls, alternating
         ("back-extensions", Range(8, 10), Sides.NONE),
         ("deep-abdominal", Range(5, 5), Sides.NONE),
         ("pelvic-tilts-rocking", Range(10, 15), Sides.NONE),
@@ -108,3 +108,9 @@ def test_cautions_from_the_articles_are_spoken():
 def test_every_exercise_has_setup_and_a_purpose():
     for exercise in CATALOG.exercises.values():
         assert exercise.setup and exercise.purpose and exercise.source
+
+
+def test_sources_name_the_article_in_words():
+    sources = [e.source for e in CATALOG.exercises.values()]
+    sources += [r.source for r in CATALOG.routines.values()]
+    assert all(s and "seed" not in s.lower() and len(s.split()) >= 3 for s in sources), sources

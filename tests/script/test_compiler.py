@@ -1,4 +1,4 @@
-"""Compiler semantics: reps, sets, sides, holds, ranges, levels and pace, exactly."""
+"""Compiler semantics: reps, sets, sides, ranges, levels, pace, guidance and rests, exactly."""
 
 import itertools
 
@@ -7,9 +7,12 @@ from helpers import catalog_with, compile_ids, fake_length, spoken
 
 from coach.definitions.model import Level
 from coach.errors import OptionError, UnknownIdError
-from coach.options import Options
-from coach.script.compiler import BREATH_MS, GAP_MS, compile_session, estimate_speech_seconds
-from coach.script.timeline import Section, SectionKind, Sound, Speech
+from coach.options import Guidance, Options
+from coach.script import phrases
+from coach.script.compiler import compile_session, vocabulary
+from coach.script.lengths import MissingSpeechError, estimate_speech_seconds, measured
+from coach.script.timeline import Role, SectionKind
+from coach.script.timing import TIMING
 
 TOY = """\
 exercises:
@@ -17,6 +20,8 @@ exercises:
     name: Toy
     purpose: For tests.
     setup: Lie down.
+    tips: Breathe easily throughout.
+    cautions: Stop if it hurts.
     reps: 4 to 8
     phases:
       - cue: Breathe out and press.
@@ -47,17 +52,15 @@ exercises:
     phases:
       - cue: Knees to the {side}.
         length: 2
-      - hold: 2 breaths
-        cue: Stay.
-  - id: long-hold
-    name: Long hold
+  - id: turns
+    name: Turns
     purpose: For tests.
     setup: Lie down.
+    reps: 3
+    sides: switch-each-rep
     phases:
-      - cue: Go.
-      - hold: 10 to 20
-        cue: Hold for {hold}.
-        count: ticks
+      - cue: "{side} knee over."
+        length: 2
 """
 
 
@@ -69,65 +72,43 @@ def reps_of(timeline, exercise: str) -> list[str]:
     return [s.title for s in timeline.sections(SectionKind.REP) if s.exercise == exercise]
 
 
-def assert_no_speech_overlap(timeline):
-    speech = list(timeline.speech())
-    for before, after in itertools.pairwise(speech):
-        assert after.start_ms >= before.end_ms + GAP_MS, (before, after)
-    assert all(e.end_ms <= timeline.duration_ms for e in timeline.events)
-
-
-def test_reps_are_counted_aloud_with_last_one_and_short_cues_after_the_first():
+def test_reps_are_named_as_reps_with_the_full_cue_first_and_the_short_one_after():
     timeline = toy("toy", reps=3)
     assert reps_of(timeline, "toy") == ["Rep 1 of 3", "Rep 2 of 3", "Rep 3 of 3"]
     words = spoken(timeline)
-    assert words.count("One.") == 1 and words.count("Two.") == 1 and words.count("Last one.") == 1
-    assert words.count("Breathe out and press.") == 1  # the full cue once ...
-    assert words.count("Press.") == 2  # ... then the short one
+    assert [w for w in words if w.startswith(("Rep ", "Last rep"))] == [
+        "Rep one.",
+        "Rep two.",
+        "Last rep.",
+    ]
+    assert words.count("Breathe out and press.") == 1 and words.count("Press.") == 2
     assert "Three reps." in words
+
+
+@pytest.mark.parametrize(
+    ("guidance", "full_cues", "said", "unsaid"),
+    [
+        (Guidance.BRIEF, 0, [], ["For tests.", "Lie down.", "Stop if it hurts.", "That is toy done."]),
+        (Guidance.STANDARD, 1, ["For tests.", "Lie down.", "Stop if it hurts."], ["Breathe easily throughout."]),
+        (Guidance.FULL, 3, ["Lie down.", "Stop if it hurts.", "Breathe easily throughout."], []),
+    ],
+)  # fmt: skip
+def test_guidance_decides_what_is_said_besides_counts_and_breaths(
+    guidance, full_cues, said, unsaid
+):
+    words = spoken(toy("toy", reps=3, guidance=guidance))
+    assert words.count("Breathe out and press.") == full_cues
+    assert all(line in words for line in said)
+    assert not any(line in words for line in unsaid)
+    # Safety opens every session, whatever the guidance.
+    assert words[2:4] == [phrases.DOCTOR, phrases.STOP_IF_PAIN]
 
 
 @pytest.mark.parametrize(
     ("level", "reps"), [(Level.BEGINNER, 4), (Level.STANDARD, 6), (Level.ADVANCED, 8)]
 )
 def test_level_picks_low_middle_or_high_end_of_each_range(level, reps):
-    timeline = toy("toy", "long-hold", level=level)
-    assert len(reps_of(timeline, "toy")) == reps
-    hold = next(s for s in timeline.sections(SectionKind.HOLD) if s.exercise == "long-hold")
-    assert hold.end_ms - hold.start_ms == {4: 10_000, 6: 15_000, 8: 20_000}[reps]
-
-
-def test_a_hold_starts_when_its_cue_ends_and_counts_down_on_whole_seconds():
-    timeline = toy("toy", reps=1)
-    cue = next(e for e in timeline.speech() if e.text == "Hold.")
-    hold = next(timeline.sections(SectionKind.HOLD))
-    assert hold.start_ms == cue.end_ms
-    assert hold.end_ms - hold.start_ms == 5000
-    counts = [e for e in timeline.speech() if hold.start_ms < e.start_ms < hold.end_ms]
-    assert [c.text for c in counts] == ["Four", "Three", "Two", "One"]
-    assert [c.start_ms - hold.start_ms for c in counts] == [1000, 2000, 3000, 4000]
-    relax = next(e for e in timeline.speech() if e.text == "Breathe in and relax.")
-    assert relax.start_ms == hold.end_ms
-
-
-def test_ticks_instead_of_words_and_hold_placeholder_filled():
-    timeline = toy("long-hold")
-    hold = next(timeline.sections(SectionKind.HOLD))
-    ticks = [
-        e
-        for e in timeline.sounds()
-        if e.name == "tick" and hold.start_ms < e.start_ms < hold.end_ms
-    ]
-    assert len(ticks) == 14  # a 15 s hold: a tick at each whole second inside it
-    assert "Hold for fifteen seconds." in spoken(timeline)
-
-
-def test_a_number_too_long_for_its_second_becomes_a_tick():
-    def slow_voice(text: str) -> float:
-        return 0.95 if text == "Three" else fake_length(text)
-
-    timeline = compile_ids("toy", options=Options(reps=1), yaml_text=TOY, length=slow_voice)
-    assert "Three" not in spoken(timeline)
-    assert_no_speech_overlap(timeline)
+    assert len(reps_of(toy("toy", level=level), "toy")) == reps
 
 
 def test_one_side_then_the_other_announces_the_switch_and_counts_per_side():
@@ -141,27 +122,57 @@ def test_one_side_then_the_other_announces_the_switch_and_counts_per_side():
     assert "Three reps on each side." in words
 
 
-def test_alternate_does_both_sides_in_each_counted_rep():
-    timeline = toy("alt")
-    assert len(reps_of(timeline, "alt")) == 3
-    words = spoken(timeline)
+def test_alternate_does_both_sides_in_each_rep():
+    words = spoken(toy("alt"))
     assert words.count("Knees to the right.") == 3 and words.count("Knees to the left.") == 3
-    first_right = words.index("Knees to the right.")
-    assert words[first_right + 1 :].index("Knees to the left.") < words[first_right + 1 :].index(
-        "Two."
+    rep_two = words.index("Rep two.")
+    assert words[rep_two - 2 : rep_two] == ["Knees to the right.", "Knees to the left."]
+
+
+def test_switch_each_rep_goes_to_the_next_side_every_rep_in_sentence_case():
+    words = spoken(toy("turns"))
+    assert [w for w in words if w.endswith("knee over.")] == [
+        "Right knee over.",
+        "Left knee over.",
+        "Right knee over.",
+    ]
+    assert "Three reps, switching sides each time." in words
+
+
+def test_a_routine_that_turns_sides_off_does_the_exercise_on_one_side():
+    yaml_text = TOY + (
+        "routines:\n  - id: one-side\n    name: One side\n    description: d\n"
+        "    exercises:\n      - id: alt\n        sides: none\n"
     )
+    words = spoken(compile_ids("one-side", yaml_text=yaml_text))
+    assert words.count("Knees to the right.") == 3 and "Knees to the left." not in words
 
 
-def test_breath_holds_cue_each_breath_at_the_pace():
-    timeline = toy("alt", reps=1, pace=0.5)
-    words = spoken(timeline)
-    assert words.count("Breathe in.") == 2 and words.count("Last breath, in.") == 2
-    hold = next(timeline.sections(SectionKind.HOLD))
-    # Two breaths at half speed: each breath twice as long, never shorter than its cue.
-    assert hold.end_ms - hold.start_ms >= 2 * BREATH_MS * 2
+def test_a_movement_lasts_its_own_time_and_always_leaves_time_to_move_after_its_cue():
+    def wordy(text: str) -> float:
+        return 6.0 if text == "Breathe out and press." else fake_length(text)
+
+    for pace, least in ((0.75, 1500), (1.0, 1500), (1.25, 1200)):
+        timeline = compile_ids(
+            "toy", options=Options(reps=2, pace=pace), yaml_text=TOY, length=wordy
+        )
+        speech = list(timeline.speech())
+        for cue, after in itertools.pairwise(speech):
+            if cue.role is Role.MOVE:
+                assert after.start_ms - cue.end_ms >= least, (pace, cue, after)
+        press = next(e for e in speech if e.text == "Press.")
+        hold = next(h for h in timeline.sections(SectionKind.HOLD) if h.start_ms > press.start_ms)
+        assert hold.start_ms - press.start_ms == round(4000 / pace)  # the movement's own time
 
 
-def test_sets_rest_between_them():
+def test_a_breath_phase_is_never_squeezed_below_three_seconds():
+    timeline = toy("toy", reps=2, pace=2.0)
+    relax = [e for e in timeline.speech() if e.text in ("Breathe in and relax.",)]
+    rep_two = next(e for e in timeline.speech() if e.text == "Last rep.")
+    assert rep_two.start_ms - relax[0].start_ms >= TIMING.breath_phase_ms
+
+
+def test_sets_rest_between_them_in_whole_seconds():
     timeline = toy("toy", reps=2, sets=3, rest=7)
     words = spoken(timeline)
     assert [w for w in words if w.startswith("Set ")] == [
@@ -171,38 +182,27 @@ def test_sets_rest_between_them():
     ]
     rests = [s for s in timeline.sections(SectionKind.REST) if s.exercise == "toy"]
     assert [r.end_ms - r.start_ms for r in rests] == [7000, 7000]
-    assert len(reps_of(timeline, "toy")) == 6
-    assert "Three sets of two reps." in words
+    assert [r.title for r in rests] == ["Rest for 7 seconds"] * 2
+    assert "Three sets of two reps." in words and "Rest for seven seconds." in words
 
 
-def test_pace_scales_movements_and_rests_but_not_prescribed_holds():
-    normal = toy("toy", reps=2)
-    slow = toy("toy", reps=2, pace=0.5)
-    assert slow.duration_ms > normal.duration_ms
-
-    def press_phase_ms(timeline):
-        start = next(e for e in timeline.speech() if e.text == "Press.").start_ms
-        hold_cue = next(e for e in timeline.speech() if e.text == "Hold." and e.start_ms > start)
-        return hold_cue.start_ms - start
-
-    assert press_phase_ms(normal) == 4000
-    assert press_phase_ms(slow) == 8000
-    holds = [s.end_ms - s.start_ms for t in (normal, slow) for s in t.sections(SectionKind.HOLD)]
-    assert set(holds) == {5000}
+def test_a_rest_scaled_by_the_pace_is_said_and_done_in_whole_seconds():
+    timeline = compile_ids("healthy-back", options=Options(pace=0.75), length=fake_length)
+    rests = list(timeline.sections(SectionKind.REST))
+    assert {r.end_ms - r.start_ms for r in rests} == {13_000}  # 10 s / 0.75, rounded
+    assert "Rest for thirteen seconds." in spoken(timeline)
+    assert not any("zero" in w for w in spoken(timeline))
 
 
-def test_hold_option_replaces_every_hold():
-    timeline = toy("toy", "long-hold", reps=1, hold=3)
-    assert {s.end_ms - s.start_ms for s in timeline.sections(SectionKind.HOLD)} == {3000}
-    assert "Hold for three seconds." in spoken(timeline)
+def test_no_rest_means_no_rest_section_and_no_zero():
+    timeline = compile_ids("healthy-back", options=Options(rest=0), length=fake_length)
+    assert not list(timeline.sections(SectionKind.REST))
+    assert "Next up: bridge." in spoken(timeline)
 
 
-def test_a_movement_lasts_at_least_as_long_as_its_cue():
-    def wordy(text: str) -> float:
-        return 6.0 if text == "Breathe out and press." else fake_length(text)
-
-    timeline = compile_ids("toy", options=Options(reps=1), yaml_text=TOY, length=wordy)
-    assert_no_speech_overlap(timeline)
+def test_rests_under_a_second_are_refused():
+    with pytest.raises(OptionError, match=r"--rest 0\.4: give 0 for no rest, or 1 second or more"):
+        Options(rest=0.4)
 
 
 def test_only_skip_and_per_exercise_reps():
@@ -259,16 +259,20 @@ def test_skipping_everything_is_an_error():
         compile_ids("bridge", options=Options(skip=("bridge",)))
 
 
-def test_session_shape_opening_sections_next_up_and_closing():
+@pytest.mark.parametrize("targets", [["healthy-back"], ["bridge"], ["short-daily"]])
+def test_every_session_opens_with_the_doctor_and_stop_if_pain_lines(targets):
+    words = spoken(compile_ids(*targets))
+    assert words[1].startswith("This session takes about")
+    assert words[2:4] == [phrases.DOCTOR, phrases.STOP_IF_PAIN]
+    assert words.count(phrases.DOCTOR) == 1
+
+
+def test_session_shape_sections_next_up_in_running_text_and_closing():
     timeline = compile_ids("healthy-back")
     words = spoken(timeline)
     assert words[0] == "Healthy back."
-    assert words[1].startswith("This session takes about") and words[1].endswith("minutes.")
-    assert "If anything hurts" in words[2]
-    assert words[-1].startswith("Form and regular practice")
-    assert "Next up: Bridge." in words
-    kinds = [s.kind for s in timeline.chapters()]
-    assert kinds[0] is SectionKind.INTRO and kinds[-1] is SectionKind.OUTRO
+    assert "Next up: bridge." in words and "That is knee to chest done." in words
+    assert words[-1].startswith("Good form")
     assert [c.title for c in timeline.chapters()][1:-1] == [
         "Pelvic tilt",
         "Knee to chest",
@@ -280,7 +284,6 @@ def test_session_shape_opening_sections_next_up_and_closing():
     chapters = timeline.chapters()
     assert chapters[0].start_ms == 0 and chapters[-1].end_ms == timeline.duration_ms
     assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(chapters))
-    assert isinstance(timeline.events[-1], Sound | Speech | Section)
     gong = [e for e in timeline.sounds() if e.name == "gong"]
     assert gong and gong[0].end_ms == timeline.duration_ms
 
@@ -288,39 +291,52 @@ def test_session_shape_opening_sections_next_up_and_closing():
 def test_the_spoken_length_matches_the_compiled_session():
     timeline = compile_ids("healthy-back", length=estimate_speech_seconds)
     minutes = round(timeline.duration_ms / 60_000)
-    from coach.script import phrases
-
     assert phrases.session_length(minutes) in spoken(timeline)
 
 
-@pytest.mark.parametrize(
-    "routine",
-    [
-        "healthy-back",
-        "low-back-daily",
-        "middle-back",
-        "posture-rolls",
-        "seated-spine",
-        "short-daily",
-    ],
-)
-@pytest.mark.parametrize(
-    "options",
-    [
-        Options(),
-        Options(pace=2.0, level=Level.BEGINNER),
-        Options(pace=0.5, reps=2, sets=2, hold=1, rest=0),
-    ],
-)
-def test_speech_never_overlaps_in_any_builtin_routine(routine, options):
-    timeline = compile_ids(routine, options=options)
-    assert_no_speech_overlap(timeline)
-    assert all(e.end_ms > e.start_ms for e in timeline.events)
+def test_sessions_over_twelve_hours_are_refused_early_with_one_line():
+    catalog = catalog_with()
+    with pytest.raises(OptionError) as refused:
+        compile_session(
+            catalog.routine("healthy-back"), catalog.exercises, Options(reps=40, sets=10)
+        )
+    assert "more than 12 hours" in str(refused.value) and "\n" not in str(refused.value)
+    assert "--reps or --sets" in str(refused.value)
+
+
+def test_the_longest_allowed_sessions_have_words_for_their_length():
+    catalog = catalog_with()
+    timeline = compile_session(
+        catalog.routine("healthy-back"), catalog.exercises, Options(reps=20, sets=6)
+    )
+    assert timeline.duration_ms > 3 * 3_600_000
+    assert any(w.startswith("This session takes about") and "hour" in w for w in spoken(timeline))
+
+
+@pytest.mark.parametrize("factor", [0.4, 0.7, 1.3])
+def test_vocabulary_lists_every_phrase_a_voice_of_any_speed_will_need(factor):
+    """Measured lengths may differ from the estimate: the prepared table must still do."""
+    catalog = catalog_with()
+    for ident in ("healthy-back", "low-back-daily", "middle-back"):
+        routine = catalog.routine(ident)
+        options = Options(pace=0.75, rest=30)
+        table = {
+            t: estimate_speech_seconds(t) * factor
+            for t in vocabulary(routine, catalog.exercises, options)
+        }
+        try:
+            compile_session(routine, catalog.exercises, options, measured(table))
+        except MissingSpeechError as missing:
+            # Only the spoken length of the session may be new once lengths are measured.
+            assert missing.text.startswith("This session takes about"), missing.text
 
 
 def test_breath_tones_span_each_breath_phase_exactly():
     timeline = toy("toy", reps=1, breath_tones=True)
     tones = [e for e in timeline.sounds() if e.name in ("inhale", "exhale")]
     assert [t.name for t in tones] == ["exhale", "inhale"]
-    assert [t.end_ms - t.start_ms for t in tones] == [4000, 3000]
+    speech = {e.text: e for e in timeline.speech()}
+    exhale, inhale = tones
+    assert exhale.start_ms == speech["Breathe out and press."].start_ms
+    assert inhale.start_ms == speech["Breathe in and relax."].start_ms
     assert not [e for e in toy("toy", reps=1).sounds() if e.name in ("inhale", "exhale")]

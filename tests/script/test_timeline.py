@@ -1,4 +1,5 @@
 import json
+import re
 
 from helpers import compile_ids
 
@@ -41,7 +42,13 @@ def test_json_is_the_public_shape():
         "exercise": "tiny",
     }
     assert data["events"][1] == {"start_s": 0.0, "end_s": 0.8, "type": "sound", "name": "bell"}
-    assert data["events"][2] == {"start_s": 1.2, "end_s": 2.5, "type": "speech", "text": "Hello."}
+    assert data["events"][2] == {
+        "start_s": 1.2,
+        "end_s": 2.5,
+        "type": "speech",
+        "text": "Hello.",
+        "role": "info",
+    }
     for event in data["events"]:
         assert {"start_s", "end_s", "type"} <= event.keys()
         assert ("text" in event) or ("name" in event)
@@ -58,9 +65,59 @@ def test_text_cue_sheet_hides_ticks_and_shows_headings():
 
 def test_vtt_has_a_cue_per_spoken_line():
     vtt = to_vtt(small())
-    assert vtt.startswith("WEBVTT\n")
+    assert vtt.startswith("WEBVTT\n\n")
     assert "00:00:01.200 --> 00:00:02.500\nHello." in vtt
     assert "NOTE Tiny" in vtt
+
+
+def vtt_blocks(text: str) -> list[list[str]]:
+    """The blocks of a WebVTT file, checked as a strict reader would check them."""
+    header, *blocks = text.split("\n\n")
+    assert header == "WEBVTT", "the header line must stand alone, followed by a blank line"
+    out = []
+    for block in filter(None, blocks):
+        lines = block.strip("\n").split("\n")
+        if lines[0].startswith("NOTE"):
+            assert "-->" not in block and len(lines) == 1
+        else:
+            assert len(lines) == 2 and re.fullmatch(TIMING_LINE, lines[0]), block
+            start, end = (_seconds(t) for t in lines[0].split(" --> "))
+            assert end > start and lines[1].strip() and "-->" not in lines[1]
+        out.append(lines)
+    return out
+
+
+TIMING_LINE = r"\d{2}:\d{2}:\d{2}\.\d{3} --> \d{2}:\d{2}:\d{2}\.\d{3}"
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def test_a_whole_session_is_valid_webvtt_with_cues_in_order():
+    timeline = compile_ids("short-daily")
+    blocks = vtt_blocks(to_vtt(timeline))
+    cues = [b for b in blocks if not b[0].startswith("NOTE")]
+    assert [c[1] for c in cues] == [e.text for e in timeline.speech()]
+    starts = [_seconds(c[0].split(" --> ")[0]) for c in cues]
+    assert starts == sorted(starts)
+
+
+def test_titles_with_an_arrow_cannot_break_the_captions():
+    arrow = Timeline(
+        title="A --> B",
+        routine="x",
+        duration_ms=2000,
+        events=(Speech(0, 1000, "Go --> now."),),
+    )
+    assert len(vtt_blocks(to_vtt(arrow))) == 2
+
+
+def test_text_cue_sheet_reads_holds_and_rests_in_words_and_whole_seconds():
+    text = to_text(compile_ids("healthy-back", options=Options(pace=0.75)))
+    assert "(rest for 13 seconds)" in text and "(hold for 5 seconds)" in text
+    assert ". Hold" not in text and ". Rest" not in text and "13.333" not in text
 
 
 def test_clock_formats():
