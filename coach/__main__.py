@@ -1,3 +1,41 @@
-from coach.cli import main
+"""The ``coach`` command's entry point (and ``python -m coach``).
 
-main()
+It installs the signal handlers before anything heavy is imported, so a Ctrl-C, SIGTERM or
+SIGHUP at any moment of a run (even while Python is still loading the commands) ends in one
+line, the temporary files removed, and the shell's exit code: 130, 143 or 129.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+
+from coach import signals
+
+
+def main() -> None:
+    signals.install()
+    try:
+        with signals.private_tmpdir():
+            from coach.cli import main as run
+
+            run()
+    except KeyboardInterrupt as stop:  # before the commands were loaded, or after they ran
+        _exit_stopped(getattr(stop, "signum", signal.SIGINT))
+    except SystemExit:
+        # Click turns an interrupt outside a command (while parsing) into a silent exit 130.
+        signum = signals.stopped()
+        if signum is None or signals.reported():
+            raise
+        _exit_stopped(signum)
+
+
+def _exit_stopped(signum: int) -> None:
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        print(signals.report(signum), file=sys.stderr)
+    sys.exit(128 + signum)
+
+
+if __name__ == "__main__":
+    main()

@@ -29,6 +29,7 @@ FRONT_ENDS = ("coach.cli", "coach.web")
 # What a front end may import besides coach.session: its own package, errors and plain data.
 FRONT_END_ALLOWED = (
     "coach.errors",
+    "coach.signals",
     "coach.options",
     "coach.script.formats",
     "coach.script.timeline",

@@ -6,6 +6,7 @@ Every :class:`CoachError` is caught in one place (:class:`_CoachGroup`) and prin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from coach.errors import CoachError, ExitCode
+from coach.signals import report
 
 
 class _CoachGroup(TyperGroup):
@@ -25,8 +27,9 @@ class _CoachGroup(TyperGroup):
             if ctx.meta.get("coach.traceback"):
                 raise
             _fail(f"coach: error: {error}", error.exit_code)
-        except KeyboardInterrupt:
-            _fail("coach: interrupted", ExitCode.INTERRUPTED)
+        except KeyboardInterrupt as stop:
+            # SIGTERM and SIGHUP arrive as Interrupted (see coach.signals), with their own code.
+            _fail(report(stop), getattr(stop, "exit_code", ExitCode.INTERRUPTED))
         except BrokenPipeError:
             # The reader went away (coach list | head): stop quietly, as other tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -44,7 +47,8 @@ class _CoachGroup(TyperGroup):
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(message, err=True)
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        typer.echo(message, err=True)
     raise typer.Exit(code)
 
 

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from coach.audio.wav import RATE, Samples
 from coach.errors import SynthesisError
+from coach.signals import worker_context
 from coach.voice.cache import PhraseCache, default_cache_dir
 from coach.voice.condition import condition
 from coach.voice.engines import Engine, VoiceSettings, create
@@ -112,7 +112,9 @@ class Voice:
             return
         chunks = [texts[i :: self.jobs * 4] for i in range(self.jobs * 4)]
         chunks = [c for c in chunks if c]
-        context = get_context("spawn")  # a fresh process per worker: no engine crosses a fork
+        # A fresh process per worker (no engine crosses a fork), deaf to the terminal's signals:
+        # the main process stops the workers itself when it is interrupted.
+        context = worker_context()
         pool = ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=context,
