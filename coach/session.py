@@ -29,7 +29,9 @@ from coach.script.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
+    from coach.config import Setting, Settings
     from coach.doctor import Check
+    from coach.output.measure import FileLevels
     from coach.output.export import Exported
     from coach.play.player import AudioSink, Clock, Player, Status
     from coach.voice.store import Progress, Voice
@@ -173,6 +175,13 @@ def export(
     return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels)
 
 
+def measure(path: Path) -> FileLevels:
+    """The loudness and true peak a written audio file really has (decoded by ffmpeg)."""
+    from coach.output.measure import measure_file
+
+    return measure_file(path)
+
+
 def _mixed(
     targets: Sequence[str], options: Options, voice: Voice, progress: Progress | None
 ) -> tuple[Timeline, Mix, Levels]:
@@ -237,3 +246,28 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     from coach.voice.cache import clear_cache
 
     return clear_cache(cache_dir)
+
+
+# -- the user's settings ---------------------------------------------------------------------------
+
+
+def settings(given: Mapping[str, object] | None = None) -> Settings:
+    """Each setting's value and where it came from: ``given`` (the command line), the
+    environment, the user's config file, or coach's own default."""
+    from coach.config import effective
+
+    return effective(given)
+
+
+def set_setting(key: str, value: str) -> Setting:
+    """Validate ``value`` and write it to the user's config file."""
+    from coach.config import set_value
+
+    return set_value(key, value)
+
+
+def unset_setting(key: str) -> bool:
+    """Remove ``key`` from the user's config file; False when it was not set there."""
+    from coach.config import unset
+
+    return unset(key)
