@@ -7,6 +7,7 @@ click's own usage errors (an unknown flag, a missing ``-o``) get the same one-li
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -188,6 +189,16 @@ app = _CoachTyper(
 )
 
 
+class _Notes(logging.Handler):
+    """The library's notices (a file replacing a built-in) as ``coach: note:`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"coach: note: {record.getMessage()}", err=True)
+
+
+_NOTES = _Notes(logging.INFO)
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -210,6 +221,10 @@ def _main(
     ] = False,
 ) -> None:
     ctx.meta["coach.traceback"] = show_traceback
+    notices = logging.getLogger("coach")
+    if _NOTES not in notices.handlers:
+        notices.addHandler(_NOTES)
+        notices.setLevel(logging.INFO)
     if ctx.invoked_subcommand is None:
         # A bare `coach` is a question, not a mistake: answer with the help.
         typer.echo(ctx.get_help())
