@@ -147,6 +147,10 @@ def read_config(path: Path | None = None) -> dict[str, Setting]:
     for name, value in data.items():
         line = _line_of(text, name)
         key = KEYS.get(name)
+        if isinstance(value, dict):
+            raise ConfigError(
+                path, line, f"[{name}] is a section; coach's settings are plain lines: key = value"
+            )
         if key is None:
             raise ConfigError(
                 path, line, f"unknown setting {name!r}: use {', '.join(KEYS)}{_near(name)}"
@@ -154,7 +158,9 @@ def read_config(path: Path | None = None) -> dict[str, Setting]:
         try:
             parsed = key.parse(value)
         except OptionError as error:
-            raise ConfigError(path, line, f"{name}: {error.message}") from None
+            raise ConfigError(
+                path, line, f"{_about(name, error)}; change it with: coach config set {name} VALUE"
+            ) from None
         out[name] = Setting(name, parsed, f"config file, line {line}" if line else "config file")
     return out
 
@@ -186,7 +192,7 @@ def set_value(name: str, text: str, path: Path | None = None) -> Setting:
     try:
         value = key.parse(text)
     except OptionError as error:
-        raise OptionError(f"{name}: {error.message}") from None
+        raise OptionError(_about(name, error)) from None
     read_config(path)  # refuse to rewrite a file that is already broken; say where instead
     line = f"{name} = {_toml_value(value)}"
     lines = _lines(path)
@@ -212,6 +218,14 @@ def unset(name: str, path: Path | None = None) -> bool:
     del lines[at]
     _write_atomic(path, "".join(f"{entry}\n" for entry in lines))
     return True
+
+
+def _about(name: str, error: OptionError) -> str:
+    """An option's message about a setting: "--pace 'x' is ..." becomes "pace 'x' is ..."."""
+    flag = f"--{name} "
+    if error.message.startswith(flag):
+        return f"{name} {error.message.removeprefix(flag)}"
+    return f"{name}: {error.message}"
 
 
 def _key(name: str) -> Key:
@@ -255,7 +269,11 @@ def _index_of(lines: list[str], name: str) -> int | None:
 
 
 def _line_of(text: str, name: str) -> int | None:
-    at = _index_of(text.splitlines(), name)
+    lines = text.splitlines()
+    at = _index_of(lines, name)
+    if at is None:  # a [section] rather than a key
+        header = re.compile(rf"^\s*\[\s*[\"']?{re.escape(name)}[\"']?\s*\]")
+        at = next((i for i, line in enumerate(lines) if header.match(line)), None)
     return None if at is None else at + 1
 
 
