@@ -380,3 +380,20 @@ def test_export_summary_is_plain_and_verbose_figures_are_the_files_own(tmp_path)
     assert float(figures.group(1)) == pytest.approx(loudness(samples, RATE), abs=0.06)
     assert float(figures.group(2)) == pytest.approx(true_peak(samples), abs=0.06)
     assert -17.5 < float(figures.group(1)) < -14.5
+
+
+def test_shell_completion_completes_commands_and_options():
+    import os
+    import subprocess
+    import sys
+
+    def complete(words: str) -> list[str]:
+        env = dict(os.environ, _COACH_COMPLETE="complete_bash", COMP_WORDS=words)
+        env["COMP_CWORD"] = str(len(words.split()) - 1)
+        done = subprocess.run(
+            [sys.executable, "-m", "coach"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    assert complete("coach pl") == ["plan", "play"]
+    assert complete("coach plan healthy-back --pa") == ["--pace"]
