@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
     from coach.config import Setting, Settings
     from coach.doctor import Check
-    from coach.output.measure import FileLevels
     from coach.output.export import Exported
+    from coach.output.measure import FileLevels
     from coach.play.player import AudioSink, Clock, Player, Status
     from coach.voice.store import Progress, Voice
 
