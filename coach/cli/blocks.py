@@ -258,7 +258,7 @@ Targets = Annotated[
     typer.Argument(
         metavar="TARGET...",
         help="A routine id, one or more exercise ids, or a definition file; with ids, files "
-        "only add definitions (coach plan my-morning my-routine.yaml).",
+        "only add definitions (my-morning my-routine.yaml).",
         show_default=False,
     ),
 ]
