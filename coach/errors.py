@@ -85,6 +85,16 @@ class DefinitionError(BadInputError):
         super().__init__(f"{where}: {message}")
 
 
+class ConfigError(BadInputError):
+    """The user's config file is malformed; carries the file and the 1-based line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
 class OptionError(BadInputError):
     """A command-line or API option is out of range or malformed."""
 

@@ -32,8 +32,10 @@ from coach.script.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
+    from coach.config import Setting, Settings
     from coach.doctor import Check
     from coach.output.export import Exported
+    from coach.output.measure import FileLevels
     from coach.output.store import Stored
     from coach.play.player import AudioSink, Clock, Player, Status
     from coach.voice.store import Progress, Voice
@@ -180,6 +182,13 @@ def export(
     return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels)
 
 
+def measure(path: Path) -> FileLevels:
+    """The loudness and true peak a written audio file really has (decoded by ffmpeg)."""
+    from coach.output.measure import measure_file
+
+    return measure_file(path)
+
+
 def _mixed(
     targets: Sequence[str],
     options: Options,
@@ -248,6 +257,31 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     from coach.voice.cache import clear_cache
 
     return clear_cache(cache_dir)
+
+
+# -- the user's settings ---------------------------------------------------------------------------
+
+
+def settings(given: Mapping[str, object] | None = None) -> Settings:
+    """Each setting's value and where it came from: ``given`` (the command line), the
+    environment, the user's config file, or coach's own default."""
+    from coach.config import effective
+
+    return effective(given)
+
+
+def set_setting(key: str, value: str) -> Setting:
+    """Validate ``value`` and write it to the user's config file."""
+    from coach.config import set_value
+
+    return set_value(key, value)
+
+
+def unset_setting(key: str) -> bool:
+    """Remove ``key`` from the user's config file; False when it was not set there."""
+    from coach.config import unset
+
+    return unset(key)
 
 
 # -- the session store: rendered sessions kept for the web page and the podcast feed -----------

@@ -68,10 +68,10 @@ mount --bind /dev/pts "$root/dev/pts"
 mount --bind /sys "$root/sys"
 
 # The commands, exactly as the README prints them (comments after '#' are dropped).
-commands=$(awk '/<!-- first-commands -->/ { armed = 1; next }
+commands=$(awk '/<!-- first-commands/ { armed = 1; next }
   armed && /^```/ { if (inside) exit; inside = 1; next }
   inside { sub(/[ \t]+#.*$/, ""); if (length($0)) print }' README.md)
-[ -n "$commands" ] || { say "no block marked <!-- first-commands --> in README.md"; exit 2; }
+[ -n "$commands" ] || { say "no block marked <!-- first-commands ... --> in README.md"; exit 2; }
 
 status=0
 report=""

@@ -19,6 +19,12 @@ def _isolated_cache(monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> None
     monkeypatch.setenv("COACH_CACHE_DIR", str(shared_cache))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A developer's own ~/.config/coach/config.toml must not change what the tests see.
+    monkeypatch.setenv("COACH_CONFIG", str(tmp_path / "user-config" / "config.toml"))
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     def _write(text: str, name: str = "defs.yaml") -> Path:

@@ -1,18 +1,22 @@
 """The CLI through typer's CliRunner: output, exit codes, and one-line errors without tracebacks."""
 
 import json
+import re
 
 import pytest
+from conftest import needs_audio_tools
 from typer.testing import CliRunner
 
+from coach.audio.loudness import loudness, true_peak
+from coach.audio.wav import RATE, read_wav
 from coach.cli import app
-from coach.errors import ExitCode
+from coach.errors import AudioDeviceError, ExitCode
 
 runner = CliRunner()
 
 
 def run(*args: str):
-    return runner.invoke(app, list(args))
+    return runner.invoke(app, list(args), prog_name="coach")
 
 
 def assert_one_line_error(result, code: int, *fragments: str):
@@ -25,12 +29,114 @@ def assert_one_line_error(result, code: int, *fragments: str):
         assert fragment in lines[0]
 
 
-def test_help_shows_an_example_for_the_app_and_every_command():
+COMMANDS = ("demo", "list", "show", "plan", "export", "play", "doctor", "voices", "validate")
+GROUPS = ("cache", "config")
+
+
+def test_help_shows_examples_for_the_app_and_every_command():
     assert "Example: coach plan" in run("--help").output
-    for command in ("list", "show", "plan", "validate", "export", "voices", "cache"):
-        result = run(command, "--help")
-        assert result.exit_code == 0
-        assert "Example: coach " in result.output, command
+    for command in (*COMMANDS, *GROUPS, "cache clear", "config set", "config unset"):
+        result = run(*command.split(), "--help")
+        assert result.exit_code == 0, command
+        assert "Examples:" in result.output, command
+        assert f"\n    coach {command.split()[0]}" in result.output, command
+
+
+def test_help_reads_like_a_manual_not_like_internals():
+    top = run("--help").output
+    listed = top[top.index("Commands:") :]
+    assert "..." not in listed  # no description cut short
+    for command in (*COMMANDS, *GROUPS):
+        assert f"  {command} " in listed
+    for command in (*COMMANDS, *GROUPS):
+        text = run(command, "--help").output
+        assert "{" not in text and "<" not in text, (command, text)
+    plan = run("plan", "--help").output
+    assert "Usage: coach plan [OPTIONS] TARGET..." in plan
+    assert "--reps N|ID=N" in plan and "--hold SECONDS" in plan and "1 to 120" in plan
+    assert "default: normal" in plan and "[default: text]" in plan
+    assert "Usage: coach show [OPTIONS] ID [FILE]..." in run("show", "--help").output
+
+
+def test_bare_coach_shows_the_help_and_exits_0():
+    for args in ((), ("cache",), ("--traceback",)):
+        result = run(*args)
+        assert result.exit_code == 0, args
+        assert "Usage:" in result.output and "Commands:" in result.output
+
+
+def test_version():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"coach {version('coach')} (Python 3.")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ("plan", "healthy-back", "--levle", "a"),
+            (
+                "coach plan has no option --levle",
+                "did you mean '--level'?",
+                "see 'coach plan --help'",
+            ),
+        ),
+        (
+            ("export", "healthy-back"),
+            ("coach export needs --output/-o", "for example: coach export healthy-back -o"),
+        ),
+        (("plna",), ("no such command 'plna'", "did you mean", "see 'coach --help'")),
+        (("plan",), ("coach plan needs TARGET...", "for example: coach plan")),
+        (("show",), ("coach show needs ID", "for example: coach show knee-to-chest")),
+        (
+            ("plan", "healthy-back", "--sets", "many"),
+            ("--sets: give a whole number", "see 'coach plan --help'"),
+        ),
+        (("plan", "healthy-back", "--hold", "long"), ("--hold: give a number",)),
+        (("plan", "healthy-back", "--reps"), ("--reps needs a value",)),
+        (
+            ("cache", "clear", "extra"),
+            ("unexpected extra argument", "see 'coach cache clear --help'"),
+        ),
+        (("--bogus",), ("coach has no option --bogus",)),
+        (("plan", "healthy-back", "--level", "expert"), ("--level 'expert' is not a level",)),
+    ],
+)
+def test_usage_errors_are_one_line_with_a_hint_and_exit_code_2(args, fragments):
+    assert_one_line_error(run(*args), ExitCode.BAD_INPUT, *fragments)
+
+
+def test_usage_errors_from_the_installed_command_too():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", "export", "healthy-back"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.startswith("coach: error: coach export needs --output/-o; for example: ")
+    assert out.stderr.count("\n") == 1
+
+
+def test_words_agree_with_numbers():
+    from coach.cli.words import count, length
+
+    assert [count(n, "routine") for n in (0, 1, 2)] == ["0 routines", "1 routine", "2 routines"]
+    assert count(1, "cached clip") == "1 cached clip" and count(3, "match") == "3 matches"
+    assert count(2, "entry") == "2 entries" and count(2, "day") == "2 days"
+    assert [length(ms) for ms in (45_000, 442_000, 600_000, 3_900_000)] == [
+        "0:45",
+        "7:22",
+        "10:00",
+        "1:05:00",
+    ]
 
 
 def test_list_shows_routines_and_exercises_with_lengths():
@@ -43,7 +149,9 @@ def test_list_shows_routines_and_exercises_with_lengths():
 def test_show_an_exercise_and_a_routine():
     result = run("show", "knee-to-chest")
     assert result.exit_code == 0
-    assert "One rep:" in result.output and "hold 10 seconds, counted aloud" in result.output
+    assert "One rep, shown for the right side:" in result.output
+    assert "hold 10 seconds, counted aloud" in result.output
+    assert "Bring your right knee up" in result.output and "{side}" not in result.output
     assert "1. pelvic-tilt" in run("show", "healthy-back").output
 
 
@@ -146,7 +254,7 @@ def test_validate_names_file_and_line(write):
         "good.yaml",
     )
     result = run("validate", str(good))
-    assert result.exit_code == 0 and "ok (1 exercises, 0 routines)" in result.output
+    assert result.exit_code == 0 and "ok (1 exercise, 0 routines)" in result.output
     bad = write(
         "exercises:\n  - id: a\n    name: A\n    purpose: P\n    setup: S\n    phases:\n      - cue: Go.\n        breth: in\n",
         "bad.yaml",
@@ -201,3 +309,91 @@ def test_python_dash_m_coach_works():
         and bad.stderr.startswith("coach: error: --reps 0")
         and "Traceback" not in bad.stderr
     )
+
+
+def test_plan_and_show_take_an_id_and_a_file_alike():
+    example = "examples/my-routine.yaml"
+    plan = run("plan", "my-morning", example, "--estimate")
+    assert plan.exit_code == 0, plan.output
+    assert plan.output.startswith("My morning: ")
+    assert run("plan", example, "--estimate").output == plan.output
+    show = run("show", "my-morning", example)
+    assert show.exit_code == 0 and "1. knee-hug" in show.output
+
+
+def test_a_file_replacing_a_builtin_says_so_in_one_line(write):
+    mine = write(
+        "exercises:\n  - id: bridge\n    name: My bridge\n    purpose: P\n    setup: S\n"
+        "    phases:\n      - cue: Lift.\n"
+    )
+    result = run("plan", "bridge", str(mine), "--estimate")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("coach: note: ")]
+    assert notes == [
+        f"coach: note: {mine}:2: your exercise 'bridge' replaces the built-in one "
+        "(give it another id to keep both)"
+    ]
+    assert "== My bridge" in result.output
+    assert (
+        "coach: note:"
+        not in run("plan", "my-morning", "examples/my-routine.yaml", "--estimate").output
+    )
+
+
+class NoSoundCard:
+    """An audio sink on a machine without a sound card: opening it fails as ALSA's would."""
+
+    def play(self, pcm, rate):
+        raise AudioDeviceError("no audio output device (fake)")
+
+
+@needs_audio_tools
+def test_demo_without_a_sound_card_says_where_the_file_is_and_exits_0(tmp_path):
+    out = tmp_path / "demo.mp3"
+    result = runner.invoke(
+        app, ["demo", "-o", str(out)], prog_name="coach", obj={"audio_sink": NoSoundCard()}
+    )
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0 and out.with_suffix(".vtt").is_file()
+    lines = result.output.splitlines()
+    assert lines[:2] == [str(out), str(out.with_suffix(".vtt"))]
+    assert re.fullmatch(r"\d+:\d\d of audio, normalised for phones", lines[2])
+    assert lines[3].startswith(
+        f"No sound card here, so nothing was played. Your session is ready in {out} ("
+    )
+    assert f"ffplay -nodisp -autoexit {out}" in lines[3]
+    assert lines[4].startswith("Next: 'coach list' shows every routine")
+    assert "error" not in result.output
+
+
+@needs_audio_tools
+def test_export_summary_is_plain_and_verbose_figures_are_the_files_own(tmp_path):
+    out = tmp_path / "tilt.wav"
+    plain = run("export", "pelvic-tilt", "--reps", "1", "-o", str(out))
+    assert plain.exit_code == 0, plain.output
+    assert "LUFS" not in plain.output and "normalised for phones" in plain.output
+    verbose = run("export", "pelvic-tilt", "--reps", "1", "-o", str(out), "--verbose")
+    figures = re.search(r"(-?\d+\.\d) LUFS integrated, true peak (-?\d+\.\d) dBTP", verbose.output)
+    assert figures is not None, verbose.output
+    # A WAV file holds exactly the samples: its figures are what the loudness meter says.
+    samples = read_wav(out)
+    assert float(figures.group(1)) == pytest.approx(loudness(samples, RATE), abs=0.06)
+    assert float(figures.group(2)) == pytest.approx(true_peak(samples), abs=0.06)
+    assert -17.5 < float(figures.group(1)) < -14.5
+
+
+def test_shell_completion_completes_commands_and_options():
+    import os
+    import subprocess
+    import sys
+
+    def complete(words: str) -> list[str]:
+        env = dict(os.environ, _COACH_COMPLETE="complete_bash", COMP_WORDS=words)
+        env["COMP_CWORD"] = str(len(words.split()) - 1)
+        done = subprocess.run(
+            [sys.executable, "-m", "coach"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    assert complete("coach pl") == ["plan", "play"]
+    assert complete("coach plan healthy-back --pa") == ["--pace"]

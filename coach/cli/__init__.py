@@ -5,6 +5,7 @@ groups shared by several commands; :mod:`coach.cli.commands` the commands themse
 """
 
 from coach.cli import commands as _commands  # noqa: F401  (registers the commands on the app)
+from coach.cli import settings as _settings  # noqa: F401  (registers `coach config`)
 from coach.cli.app import app, main
 
 __all__ = ["app", "main"]

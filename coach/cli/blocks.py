@@ -19,59 +19,116 @@ from coach.options import Options
 from coach.script.formats import FORMATS
 
 if TYPE_CHECKING:
+    from coach.config import Settings
     from coach.voice.store import Voice
 
 
 T = TypeVar("T")
 Block = dict[str, tuple[Any, Any]]  # parameter name -> (annotation, default)
 
+# Options whose default may come from the user's config file default to None here: "not given".
 SESSION_OPTIONS: Block = {
     "pace": (
-        Annotated[str, typer.Option(help="slow, normal, fast, or a speed factor from 0.5 to 2.0.")],
-        "normal",
+        Annotated[
+            str | None,
+            typer.Option(
+                metavar="PACE",
+                help="slow, normal, fast, or a speed factor from 0.5 to 2.0 "
+                "(default: normal, or 'pace' in your config).",
+                show_default=False,
+            ),
+        ],
+        None,
     ),
     "reps": (
         Annotated[
             list[str] | None,
-            typer.Option(help="Reps for every counted exercise (per side), or EXERCISE=N."),
+            typer.Option(
+                metavar="N|ID=N",
+                help="Reps for every counted exercise (per side), or for one: bridge=5. 1 to 100. "
+                "Repeatable. Default: from each exercise's range and --level.",
+                show_default=False,
+            ),
         ],
         None,
     ),
-    "sets": (Annotated[int | None, typer.Option(help="Sets for every exercise (1 to 10).")], None),
+    "sets": (
+        Annotated[
+            int | None,
+            typer.Option(
+                metavar="N",
+                help="Sets for every exercise, 1 to 10 (default: each exercise's own).",
+                show_default=False,
+            ),
+        ],
+        None,
+    ),
     "hold": (
-        Annotated[float | None, typer.Option(help="Make every hold last this many seconds.")],
+        Annotated[
+            float | None,
+            typer.Option(
+                metavar="SECONDS",
+                help="Make every hold last this long, 1 to 120 (default: each exercise's own).",
+                show_default=False,
+            ),
+        ],
         None,
     ),
     "rest": (
-        Annotated[float | None, typer.Option(help="Seconds of rest between sets and exercises.")],
+        Annotated[
+            float | None,
+            typer.Option(
+                metavar="SECONDS",
+                help="Rest between sets and exercises, 0 to 600, not scaled by pace "
+                "(default: the routine's own).",
+                show_default=False,
+            ),
+        ],
         None,
     ),
     "level": (
         Annotated[
-            str, typer.Option(help="beginner, standard or advanced: low, middle or high of ranges.")
+            str | None,
+            typer.Option(
+                metavar="LEVEL",
+                help="beginner, standard or advanced: the low, middle or high end of each range "
+                "(default: standard, or 'level' in your config).",
+                show_default=False,
+            ),
         ],
-        "standard",
+        None,
     ),
     "guidance": (
         Annotated[
-            str,
+            str | None,
             typer.Option(
-                help="brief, standard or full: how much the coach says besides counts and breaths."
+                metavar="GUIDANCE",
+                help="brief, standard or full: how much the coach says besides counts and "
+                "breaths (default: standard, or 'guidance' in your config).",
+                show_default=False,
             ),
         ],
-        "standard",
+        None,
     ),
     "only": (
         Annotated[
             list[str] | None,
-            typer.Option(help="Only these exercise ids (repeat or comma-separate)."),
+            typer.Option(
+                metavar="IDS",
+                help="Only these exercises of the routine (repeat or comma-separate).",
+                show_default=False,
+            ),
         ],
         None,
     ),
     "skip": (
         Annotated[
             list[str] | None,
-            typer.Option(help="Leave out these exercise ids (repeat or comma-separate)."),
+            typer.Option(
+                metavar="IDS",
+                help="Leave out these exercises (repeat or comma-separate).",
+                show_default=False,
+            ),
         ],
         None,
     ),
@@ -79,48 +136,92 @@ SESSION_OPTIONS: Block = {
 
 CacheDir = Annotated[
     Path | None,
-    typer.Option("--cache-dir", help="Where synthesized phrases are kept.", show_default=False),
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Where spoken phrases are kept (default: your cache folder, $COACH_CACHE_DIR, "
+        "or 'cache_dir' in your config).",
+        show_default=False,
+    ),
 ]
 
 VOICE_OPTIONS: Block = {
     "engine": (
-        Annotated[str, typer.Option(help="The speech engine (see 'coach voices').")],
-        "pyttsx3",
+        Annotated[
+            str | None,
+            typer.Option(
+                metavar="NAME",
+                help="The speech engine (default: pyttsx3, or 'engine' in your config; "
+                "see 'coach voices').",
+                show_default=False,
+            ),
+        ],
+        None,
     ),
     "voice": (
         Annotated[
             str | None,
-            typer.Option(help="Engine voice id, e.g. en-us or en-us+f3 (see 'coach voices')."),
+            typer.Option(
+                metavar="ID",
+                help="The engine's voice, e.g. en-us or en-us+f3 (default: the engine's own, "
+                "or 'voice' in your config; see 'coach voices').",
+                show_default=False,
+            ),
         ],
         None,
     ),
     "rate": (
-        Annotated[int, typer.Option(help="Speaking rate in words per minute (80 to 300).")],
-        150,
+        Annotated[
+            int | None,
+            typer.Option(
+                metavar="WPM",
+                help="Speaking rate in words per minute, 80 to 300 (default: 150, or 'rate' in "
+                "your config).",
+                show_default=False,
+            ),
+        ],
+        None,
     ),
     "cache_dir": (CacheDir, None),
 }
 
 
 def _session_options(
-    pace: str,
+    pace: str | None,
     reps: list[str] | None,
     sets: int | None,
     hold: float | None,
     rest: float | None,
-    level: str,
-    guidance: str,
+    level: str | None,
+    guidance: str | None,
     only: list[str] | None,
     skip: list[str] | None,
 ) -> Options:
+    chosen = session.settings({"pace": pace, "level": level, "guidance": guidance})
     return Options.from_strings(
-        pace=pace, reps=reps or (), sets=sets, hold=hold, rest=rest, level=level,
-        guidance=guidance, only=only or (), skip=skip or (),
+        pace=str(chosen["pace"]), reps=reps or (), sets=sets, hold=hold, rest=rest,
+        level=str(chosen["level"]), guidance=str(chosen["guidance"]), only=only or (),
+        skip=skip or (),
     )  # fmt: skip
 
 
-def _voice(engine: str, voice: str | None, rate: int, cache_dir: Path | None) -> Voice:
-    return session.voice(engine, voice, rate, cache_dir)
+def _voice(
+    engine: str | None, voice: str | None, rate: int | None, cache_dir: Path | None
+) -> Voice:
+    return voice_from_settings(
+        session.settings({"engine": engine, "voice": voice, "rate": rate, "cache_dir": cache_dir})
+    )
+
+
+def voice_from_settings(chosen: Settings) -> Voice:
+    name, rate, cache_dir = chosen["voice"], chosen["rate"], chosen["cache_dir"]
+    assert isinstance(rate, int)  # the config validates its own; typer the flag's
+    return session.voice(
+        str(chosen["engine"]),
+        None if name is None else str(name),
+        rate,
+        None if cache_dir is None else Path(str(cache_dir)),
+    )
 
 
 def _with_block(name: str, block: Block, build: Callable[..., Any]) -> Callable[[T], T]:
@@ -168,7 +269,12 @@ voice_options = _with_block("speaker", VOICE_OPTIONS, _voice)
 
 Targets = Annotated[
     list[str],
-    typer.Argument(help="A routine id, exercise ids, or a definition file.", show_default=False),
+    typer.Argument(
+        metavar="TARGET...",
+        help="A routine id, one or more exercise ids, or a definition file; with ids, files "
+        "only add definitions (my-morning my-routine.yaml).",
+        show_default=False,
+    ),
 ]
 BreathTones = Annotated[
     bool,
@@ -177,5 +283,8 @@ BreathTones = Annotated[
     ),
 ]
 Format = Annotated[
-    str, typer.Option("--format", "-f", help=f"Cue sheet format: {', '.join(FORMATS)}.")
+    str,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help=f"Cue sheet format: {', '.join(FORMATS)}."
+    ),
 ]

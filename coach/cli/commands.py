@@ -1,4 +1,8 @@
-"""The commands: each parses its arguments, calls one :mod:`coach.session` function, prints."""
+"""The commands: each parses its arguments, calls one :mod:`coach.session` function, prints.
+
+Help texts end with an "Examples:" block (``\\b`` keeps click from rewrapping it); the first
+example is also what a usage error for a missing argument suggests.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +14,98 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coach import session
-from coach.cli.app import app
+from coach.cli.app import _CoachTyper, app
 from coach.cli.blocks import BreathTones, CacheDir, Format, Targets, session_options, voice_options
 from coach.cli.progress import progress_bars
-from coach.errors import OptionError
+from coach.cli.words import count, length
+from coach.errors import AudioDeviceError, OptionError
 from coach.options import Options
 from coach.script.formats import FORMATS
 from coach.script.timeline import Timeline, clock
 
 if TYPE_CHECKING:
+    from coach.output.export import Exported
     from coach.voice.store import Voice
 
+DEMO_ROUTINE = "short-daily"
+AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".wav")
 
-@app.command("list")
-def list_command(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(help="Extra definition files to include.", show_default=False),
-    ] = None,
+Files = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[FILE]...",
+        help="Your own definition files, added to the built-in library.",
+        show_default=False,
+    ),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Also show the loudness and true peak measured in each file."
+    ),
+]
+
+
+@app.command(short_help="Make and play a short session: the place to start.")
+@voice_options
+def demo(
+    ctx: typer.Context,
+    speaker: Voice,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the demo.")
+    ] = Path(f"{DEMO_ROUTINE}.mp3"),
+    verbose: Verbose = False,
 ) -> None:
+    """Export the built-in short-daily session (about eight minutes) to an MP3 with its cue sheet,
+    then play it aloud.
+
+    Without a sound card nothing is played: the demo says where the file is and how to play it,
+    and exits 0.
+
+    Examples:
+
+    \b
+      coach demo
+      coach demo -o ~/Music/short-daily.mp3 --rate 140
+    """
+    chosen = session.settings()
+    options = Options.from_strings(pace=str(chosen["pace"]), level=str(chosen["level"]))
+    with progress_bars() as progress:
+        result = session.export(
+            [DEMO_ROUTINE], options, output, speaker, cues=True,
+            synthesis_progress=progress.synthesis, encode_progress=progress.encoding,
+        )  # fmt: skip
+    _report(result, verbose)
+    # Tests hand in a fake audio sink through the context object; everyone else plays for real.
+    sink = ctx.obj.get("audio_sink") if isinstance(ctx.obj, dict) else None
+    try:
+        prepared = session.player([DEMO_ROUTINE], options, speaker, sink=sink)
+        status = session.play(prepared)
+    except AudioDeviceError:
+        typer.echo(
+            f"No sound card here, so nothing was played. Your session is ready in {output} "
+            f"({length(result.duration_ms)}): copy it to your phone, or play it on "
+            f"a computer with sound, e.g. ffplay -nodisp -autoexit {output}",
+            err=True,
+        )
+    else:
+        if not status.finished:
+            return
+    typer.echo(
+        "Next: 'coach list' shows every routine; 'coach play healthy-back' plays one live.",
+        err=True,
+    )
+
+
+@app.command("list", short_help="List routines and exercises with their lengths.")
+def list_command(files: Files = None) -> None:
     """List routines and exercises with their length at default settings.
 
-    Example: coach list
+    Examples:
+
+    \b
+      coach list
+      coach list examples/my-routine.yaml
     """
     entries = session.listing(files or [])
     for kind in ("routine", "exercise"):
@@ -42,21 +116,26 @@ def list_command(
         typer.echo("")
 
 
-@app.command()
+@app.command(short_help="Show what an exercise or routine asks of you.")
 def show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="An exercise or routine id.")],
-    files: Annotated[
-        list[str] | None, typer.Argument(help="Extra definition files.", show_default=False)
-    ] = None,
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="An exercise or routine id (see 'coach list').")
+    ],
+    files: Files = None,
 ) -> None:
-    """Show what an exercise or routine contains.
+    """Show what an exercise or routine contains: set-up, each movement with its breath and
+    length, reps, sets, sides, tips and cautions.
 
-    Example: coach show knee-to-chest
+    Examples:
+
+    \b
+      coach show knee-to-chest
+      coach show my-morning examples/my-routine.yaml
     """
     typer.echo(session.show(ident, files or []), nl=False)
 
 
-@app.command()
+@app.command(short_help="Print a session's timed cue sheet.")
 @session_options
 @voice_options
 def plan(
@@ -65,7 +144,8 @@ def plan(
     speaker: Voice,
     fmt: Format = "text",
     estimate: Annotated[
-        bool, typer.Option("--estimate", help="Estimate speech lengths instead of using the voice.")
+        bool,
+        typer.Option("--estimate", help="Estimate speech lengths instead of using the voice."),
     ] = False,
 ) -> None:
     """Print the timed cue sheet of a session and its total length.
@@ -73,7 +153,12 @@ def plan(
     Speech lengths come from the voice itself (synthesized once, then cached), so the times are
     exactly what 'coach export' and 'coach play' with the same options will say.
 
-    Example: coach plan low-back-daily --pace slow --reps 5
+    Examples:
+
+    \b
+      coach plan low-back-daily --pace slow --reps 5
+      coach plan pelvic-tilt bridge --level beginner
+      coach plan my-morning examples/my-routine.yaml --format json
     """
     sheet = _format(fmt)
     if estimate:
@@ -90,19 +175,36 @@ def _format(name: str) -> Callable[[Timeline], str]:
     return FORMATS[name]
 
 
-@app.command()
+@app.command(short_help="Render a session to an audio file for your phone.")
 @session_options
 @voice_options
 def export(
     targets: Targets,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The audio file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The audio file to write, e.g. back.mp3."
+        ),
+    ],
     options: Options,
     speaker: Voice,
     audio_format: Annotated[
-        str | None, typer.Option("--format", "-f", help="mp3, m4a, ogg or wav (default: from -o).")
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="mp3, m4a, ogg or wav (default: from the file name).",
+            show_default=False,
+        ),
     ] = None,
     bitrate: Annotated[
-        str | None, typer.Option("--bitrate", help="Constant bitrate, e.g. 64k (default: VBR).")
+        str | None,
+        typer.Option(
+            metavar="RATE",
+            help="Constant bitrate, e.g. 64k (default: speech-quality variable bitrate).",
+            show_default=False,
+        ),
     ] = None,
     split: Annotated[
         bool, typer.Option("--split", help="One file per exercise, plus an .m3u8 playlist.")
@@ -112,10 +214,16 @@ def export(
     publish: Annotated[
         bool, typer.Option("--publish", help="Also list it in the podcast feed of 'coach serve'.")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Render a session to an audio file to copy to a phone.
+    """Render a session to an audio file to copy to a phone: normalised in loudness, tagged, with
+    a chapter per exercise.
 
-    Example: coach export healthy-back -o healthy-back.mp3 --pace slow --reps 8
+    Examples:
+
+    \b
+      coach export healthy-back -o healthy-back.mp3 --pace slow --reps 8
+      coach export healthy-back -o back.mp3 --split --cues
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
     if publish and split:
@@ -125,20 +233,29 @@ def export(
             targets, options, output, speaker, audio_format, bitrate, split, cues,
             progress.synthesis, progress.encoding,
         )  # fmt: skip
-    levels = result.levels
-    for path in result.files:
-        typer.echo(str(path))
+    _report(result, verbose)
     if publish:
         typer.echo(f"published: {session.publish(targets, options, speaker, output).title}")
-    typer.echo(
-        f"{clock(result.duration_ms, precise=False)} of audio, "
-        f"{levels.loudness + levels.gain_db:.1f} LUFS, "
-        f"true peak {levels.true_peak + levels.gain_db:.1f} dBTP before encoding",
-        err=True,
-    )
 
 
-@app.command()
+def _report(result: Exported, verbose: bool) -> None:
+    """The files on stdout (one per line, for scripts); a plain summary on stderr."""
+    for path in result.files:
+        typer.echo(str(path))
+    audio = [p for p in result.files if p.suffix.lower() in AUDIO_SUFFIXES]
+    files = f" in {count(len(audio), 'file')}" if len(audio) > 1 else ""
+    typer.echo(f"{length(result.duration_ms)} of audio{files}, normalised for phones", err=True)
+    if verbose:
+        for path in audio:
+            measured = session.measure(path)
+            typer.echo(
+                f"  {path}: {measured.loudness:.1f} LUFS integrated, true peak "
+                f"{measured.true_peak:.1f} dBTP (measured in the file)",
+                err=True,
+            )
+
+
+@app.command(short_help="Play a session aloud, in time, with keys.")
 @session_options
 @voice_options
 def play(
@@ -147,13 +264,18 @@ def play(
     speaker: Voice,
     breath_tones: BreathTones = False,
     start_from: Annotated[
-        str | None, typer.Option("--from", help="Start at this exercise id.", show_default=False)
+        str | None,
+        typer.Option("--from", metavar="EXERCISE", help="Start at this exercise id."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No display, sound only.")] = False,
 ) -> None:
     """Play a session aloud, in time. Keys: space pause/resume, n next, p previous, q quit.
 
-    Example: coach play healthy-back --reps 3
+    Examples:
+
+    \b
+      coach play healthy-back --reps 3
+      coach play healthy-back --from bridge --quiet
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
     with progress_bars() as progress:
@@ -168,13 +290,16 @@ def play(
         )
 
 
-@app.command()
+@app.command(short_help="Check the voice, ffmpeg, the sound card and the cache.")
 def doctor(cache_dir: CacheDir = None) -> None:
     """Check the voice engine, ffmpeg, the audio device and the cache; say how to fix each.
 
-    Example: coach doctor
+    Examples:
+
+    \b
+      coach doctor
     """
-    checks, code = session.doctor(cache_dir)
+    checks, code = session.doctor(_cache_dir(cache_dir))
     for check in checks:
         mark = "ok     " if check.ok else "MISSING"
         typer.echo(f"{mark} {check.name:<13} {check.detail}")
@@ -184,44 +309,66 @@ def doctor(cache_dir: CacheDir = None) -> None:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="List the voices for --voice.")
 def voices() -> None:
     """List the voices the speech engine has.
 
-    Example: coach voices
+    Examples:
+
+    \b
+      coach voices
     """
     for ident, name in session.voices():
         typer.echo(f"{ident:<28} {name}")
 
 
-cache_app = typer.Typer(
-    help="The phrase cache.\n\nExample: coach cache clear", no_args_is_help=True
+cache_app = _CoachTyper(
+    help="The phrase cache: every spoken phrase is synthesized once and kept.\n\n"
+    "Examples:\n\n\b\n  coach cache clear",
 )
-app.add_typer(cache_app, name="cache")
+app.add_typer(cache_app, name="cache", short_help="Manage the phrase cache.")
 
 
-@cache_app.command("clear")
+@cache_app.callback(invoke_without_command=True)
+def _cache(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+@cache_app.command("clear", short_help="Delete every cached phrase clip.")
 def cache_clear(cache_dir: CacheDir = None) -> None:
-    """Delete every cached phrase clip.
+    """Delete every cached phrase clip; they are made again when next needed.
 
-    Example: coach cache clear
+    Examples:
+
+    \b
+      coach cache clear
     """
-    typer.echo(f"removed {session.clear_cache(cache_dir)} cached clips")
+    typer.echo(f"removed {count(session.clear_cache(_cache_dir(cache_dir)), 'cached clip')}")
 
 
-@app.command()
+def _cache_dir(given: Path | None) -> Path:
+    return Path(str(session.settings({"cache_dir": given})["cache_dir"]))
+
+
+@app.command(short_help="Check your definition files.")
 def validate(
     files: Annotated[
-        list[str], typer.Argument(help="Definition files to check.", show_default=False)
+        list[str],
+        typer.Argument(metavar="FILE...", help="Definition files to check.", show_default=False),
     ],
 ) -> None:
     """Check definition files; name the file and line of the first problem.
 
-    Example: coach validate my-routine.yaml
+    Examples:
+
+    \b
+      coach validate examples/my-routine.yaml
     """
     for defs in session.validate(files):
         typer.echo(
-            f"{defs.path}: ok ({len(defs.exercises)} exercises, {len(defs.routines)} routines)"
+            f"{defs.path}: ok ({count(len(defs.exercises), 'exercise')}, "
+            f"{count(len(defs.routines), 'routine')})"
         )
 
 

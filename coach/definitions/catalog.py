@@ -7,6 +7,7 @@ made of the exercises given.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,8 @@ from coach.definitions.reader import Definitions, load_file, load_text, placehol
 from coach.errors import DefinitionError, UnknownIdError, quote, suggest
 
 CUSTOM_ID = "custom"
+# Notices for the person (the CLI prints them as `coach: note: ...`); silent for library users.
+_log = logging.getLogger("coach")
 T = TypeVar("T", Exercise, Routine)
 
 
@@ -50,20 +53,36 @@ class Catalog:
         return [*self.exercises, *self.routines]
 
     def resolve(self, targets: Sequence[str], files: Sequence[Definitions] = ()) -> Routine:
-        """One routine for the targets: a routine id, a file with one routine, or exercises."""
+        """One routine for the targets.
+
+        With ids among the targets (a routine id, or exercise ids), files only add definitions:
+        ``plan my-morning my-routine.yaml`` works as ``show my-morning my-routine.yaml`` does.
+        With files alone, a file's one routine is the session, or else all their exercises.
+        """
         if not targets:
             raise UnknownIdError("name a routine, exercise ids or a definition file")
         by_path = {d.path: d for d in files}
+        ids = [t for t in targets if t not in by_path]
+        if ids:
+            return self._from_ids(ids)
+        given = [by_path[t] for t in targets]
+        routines = [r for defs in given for r in defs.routines]
+        if len(routines) > 1:
+            names = ", ".join(r.id for r in routines)
+            raise UnknownIdError(
+                f"{' and '.join(d.path for d in given)} hold{'s' if len(given) == 1 else ''} "
+                f"several routines ({names}): name one",
+                hint=f"for example: coach plan {routines[0].id} {' '.join(targets)}",
+            )
+        if routines:
+            return routines[0]
+        return self._adhoc([Item(e.id) for defs in given for e in defs.exercises])
+
+    def _from_ids(self, ids: Sequence[str]) -> Routine:
         routines: list[Routine] = []
         items: list[Item] = []
-        for target in targets:
-            defs = by_path.get(target)
-            if defs is not None:
-                if defs.routines:
-                    routines.extend(defs.routines)
-                else:
-                    items.extend(Item(e.id) for e in defs.exercises)
-            elif target in self.routines:
+        for target in ids:
+            if target in self.routines:
                 routines.append(self.routines[target])
             elif target in self.exercises:
                 items.append(Item(target))
@@ -79,8 +98,9 @@ class Catalog:
                 f"give one routine or a list of exercises, not both (routines given: {names})",
                 hint="use --only to pick exercises from a routine",
             )
-        if routines:
-            return routines[0]
+        return routines[0] if routines else self._adhoc(items)
+
+    def _adhoc(self, items: Sequence[Item]) -> Routine:
         titles = [self.exercise(item.exercise).name for item in items]
         return Routine(
             id=CUSTOM_ID,
@@ -135,6 +155,13 @@ def _add(table: dict[str, T], entry: T, path: str, is_user: bool, from_user: set
             entry.origin.line if entry.origin else None,
             f"{kind} {entry.id!r} is already defined at {table[entry.id].origin}",
         )
+    if entry.id in table:
+        # Said, not silent: a person who copied an example may not mean to replace anything.
+        where = entry.origin or path
+        _log.info(
+            "%s: your %s %r replaces the built-in one (give it another id to keep both)",
+            where, kind, entry.id,
+        )  # fmt: skip
     table[entry.id] = entry
     if is_user:
         from_user.add(key)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from coach.definitions.model import Breath, Exercise, Kind, Phase, Routine, Sides
+import re
+
+from coach.definitions.model import Breath, Exercise, Kind, Phase, Routine, Side, Sides
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 _BREATH = {
     Breath.IN: "breathe in",
@@ -18,14 +22,11 @@ def describe_exercise(exercise: Exercise) -> str:
         lines.append(f"Source: {exercise.source}")
     lines += ["", "Set-up:", *(f"  - {s}" for s in exercise.setup)]
     if exercise.kind is Kind.REPS:
-        lines += ["", "One rep:"]
-        lines += [f"  {i}. {_phase(p)}" for i, p in enumerate(exercise.phases, 1)]
-        facts = [f"reps {exercise.reps}", f"sets {exercise.sets}"]
-        if exercise.sets > 1:
-            facts.append(f"rest between sets {exercise.rest:g} s")
-        if exercise.sides is not Sides.NONE:
-            facts.append(f"sides {exercise.sides} (first {exercise.first_side})")
-        lines += ["", "; ".join(facts).capitalize()]
+        sided = exercise.sides is not Sides.NONE
+        side = exercise.first_side if sided else None
+        lines += ["", f"One rep, shown for the {side} side:" if side else "One rep:"]
+        lines += [f"  {i}. {_phase(p, side)}" for i, p in enumerate(exercise.phases, 1)]
+        lines += ["", _dose(exercise)]
     else:
         for part in exercise.parts:
             lines += ["", part.title]
@@ -71,10 +72,38 @@ def describe_routine(routine: Routine) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _phase(phase: Phase) -> str:
+def _dose(exercise: Exercise) -> str:
+    """ "3 to 5 reps per side, alternating sides, starting on the right; 1 set." """
+    reps = f"{exercise.reps} {'rep' if exercise.reps.high == 1 else 'reps'}"
+    facts = [reps]
+    if exercise.sides is Sides.ALTERNATE:
+        facts[0] += f" per side, alternating sides, starting on the {exercise.first_side}"
+    elif exercise.sides is Sides.ONE_THEN_OTHER:
+        first, other = exercise.first_side, exercise.first_side.other
+        facts[0] += f" on the {first} side, then the same on the {other}"
+    sets = f"{exercise.sets} {'set' if exercise.sets == 1 else 'sets'}"
+    if exercise.sets > 1:
+        sets += f", {exercise.rest:g} seconds' rest between them"
+    facts.append(sets)
+    return "; ".join(facts) + "."
+
+
+def _phase(phase: Phase, side: Side | None) -> str:
     if phase.hold:
         what = f"hold {phase.length}, counted {phase.count}"
     else:
         what = f"{_BREATH[phase.breath]}, {phase.length}"
-    short = f" (later: {phase.short})" if phase.short else ""
-    return f"[{what}] {phase.cue}{short}"
+    short = f" (later: {_capital(_fill(phase.short, side, phase))})" if phase.short else ""
+    return f"[{what}] {_capital(_fill(phase.cue, side, phase))}{short}"
+
+
+def _fill(text: str, side: Side | None, phase: Phase) -> str:
+    """The cue as it is said: {side} and {other} named, {hold} as its length."""
+    named = {"hold": str(phase.length)}
+    if side is not None:
+        named |= {"side": side.value, "other": side.other.value}
+    return _PLACEHOLDER.sub(lambda m: named.get(m.group(1), m.group(0)), text)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,3 +1,6 @@
+import logging
+from pathlib import Path
+
 import pytest
 from helpers import catalog_with
 
@@ -101,3 +104,52 @@ def test_routines_referring_to_unknown_exercises_point_at_the_entry():
         match=r"t.yaml:14: routine 'bends' uses unknown exercise 'brigde' \(did you mean 'bridge'\?\)",
     ):
         build_catalog(builtin_definitions(), [load_text(text, "t.yaml")])
+
+
+def test_ids_with_files_take_the_files_as_definitions_only():
+    files = [load_text(EXTRA, "extra.yaml")]
+    catalog = build_catalog(builtin_definitions(), files)
+    assert catalog.resolve(["bends", "extra.yaml"], files).id == "bends"
+    assert catalog.resolve(["extra.yaml", "bends"], files).id == "bends"
+    adhoc = catalog.resolve(["side-bend", "bridge", "extra.yaml"], files)
+    assert [i.exercise for i in adhoc.items] == ["side-bend", "bridge"]
+    assert catalog.resolve(["healthy-back", "extra.yaml"], files).id == "healthy-back"
+
+
+def test_files_with_several_routines_ask_for_one_by_name():
+    two = (
+        EXTRA
+        + "  - id: more-bends\n    name: More\n    description: D.\n    exercises: [side-bend]\n"
+    )
+    files = [load_text(two, "two.yaml")]
+    catalog = build_catalog(builtin_definitions(), files)
+    with pytest.raises(
+        UnknownIdError,
+        match=r"two.yaml holds several routines \(bends, more-bends\): name one; "
+        r"for example: coach plan bends two.yaml",
+    ):
+        catalog.resolve(["two.yaml"], files)
+    assert catalog.resolve(["more-bends", "two.yaml"], files).id == "more-bends"
+
+
+def test_replacing_a_builtin_is_said_once_and_adding_is_not(caplog):
+    override = EXTRA.replace("side-bend", "bridge").replace("[bridge, bridge]", "[bridge]")
+    with caplog.at_level(logging.INFO, logger="coach"):
+        build_catalog(builtin_definitions(), [load_text(override, "mine.yaml")])
+        build_catalog(builtin_definitions(), [load_text(EXTRA, "extra.yaml")])
+    assert [r.getMessage() for r in caplog.records] == [
+        "mine.yaml:2: your exercise 'bridge' replaces the built-in one "
+        "(give it another id to keep both)"
+    ]
+
+
+def test_the_readmes_example_is_the_file_in_examples_and_loads():
+    root = Path(__file__).resolve().parents[2]
+    example = root / "examples" / "my-routine.yaml"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Definition format", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert block == example.read_text(encoding="utf-8")
+    catalog, (defs,) = load_catalog([example])
+    assert [e.id for e in defs.exercises] == ["knee-hug", "rolling"]
+    routine = catalog.resolve(["my-morning", str(example)], [defs])
+    assert [i.exercise for i in routine.items] == ["knee-hug", "bridge"]
