@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # espeak-ng: the voice; ffmpeg: encoding and measuring; libasound2-dev: to build simpleaudio;
-# alsa-utils: aplay, used by `coach doctor` and the ALSA capture test.
-APT_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils)
+# alsa-utils: aplay, used by `coach doctor` and the ALSA capture test; chromium and
+# chromium-driver: the headless browser that tests the `coach serve` page.
+APT_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils chromium chromium-driver)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

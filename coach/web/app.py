@@ -57,6 +57,8 @@ def create_app(config: WebConfig) -> ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # What the page offers is gathered before the first request, so no page waits on it.
+        await run_in_threadpool(site.choices)
         try:
             yield
         finally:
