@@ -17,8 +17,8 @@ APT_BUILD="python3 python3-venv python3-dev gcc libc6-dev libasound2-dev make"
 # To run: espeak-ng (the pyttsx3 voice), festival with a US voice (the festival engine), ffmpeg
 # (encoding and measuring), alsa-utils (aplay, for `coach doctor`).
 APT_RUN="espeak-ng festival festvox-us-slt-hts ffmpeg alsa-utils"
-# For the tests only: a headless browser for the web page's tests.
-APT_DEV="chromium"
+# For the tests only: a headless browser and its driver for the web page's tests.
+APT_DEV="chromium chromium-driver"
 # Python extras: piper is the natural voice; dev is pytest, ruff and mypy.
 EXTRAS_RUN="piper"
 EXTRAS_DEV="piper,dev"

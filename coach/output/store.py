@@ -140,7 +140,7 @@ class SessionStore:
             "routine": timeline.routine,
             "routine_name": timeline.title,
             "settings": timeline.settings,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="microseconds"),
             "duration_ms": timeline.duration_ms,
             "chapters": chapters,
             "audio": audio.name,

@@ -57,6 +57,8 @@ def create_app(config: WebConfig) -> ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # What the page offers is gathered before the first request, so no page waits on it.
+        await run_in_threadpool(site.choices)
         try:
             yield
         finally:
@@ -88,8 +90,11 @@ class TokenGate:
         self.prefix = f"/{token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)  # the lifespan events
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # the app has no websockets; refuse one outright
+            await send({"type": "websocket.close", "code": 1008})
             return
         path = scope["path"].encode()
         size = len(self.prefix)

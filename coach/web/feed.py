@@ -60,7 +60,7 @@ def _extensions() -> tuple[type, type]:
 
 
 def podcast_feed(request: Request, sessions: Sequence[Stored], audio: Sequence[str]) -> bytes:
-    """The feed, newest session first; ``audio`` holds each session's audio URL."""
+    """The feed of ``sessions`` (newest first) whose audio is at the URLs in ``audio``."""
     from feedgen.feed import FeedGenerator
 
     page = str(request.url_for("page"))
@@ -80,8 +80,8 @@ def podcast_feed(request: Request, sessions: Sequence[Stored], audio: Sequence[s
     feed.lastBuildDate(newest)
     if sessions:
         feed.podcast.itunes_image(str(request.url_for("cover", id=sessions[0].id)))
-    # feedgen puts the newest item first only when entries are added oldest first.
-    for stored, url in sorted(zip(sessions, audio, strict=True), key=lambda p: p[0].created):
+    # feedgen puts each entry added in front, so add the oldest first to list the newest first.
+    for stored, url in reversed(list(zip(sessions, audio, strict=True))):
         _add_item(feed, request, stored, url)
     return feed.rss_str(pretty=True)  # type: ignore[no-any-return]
 

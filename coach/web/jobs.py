@@ -1,15 +1,19 @@
 """One render at a time: a queue with a length limit, where identical requests share one job.
 
 Everything that touches the speech engine runs on the queue's single thread, so the engine (which
-is not safe to share between threads) only ever lives in one of them.
+is not safe to share between threads) only ever lives in one of them. The thread is a daemon:
+Ctrl-C stops the server at once instead of waiting for a render to finish (the store only ever
+holds complete entries, so nothing half-made is served afterwards).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -49,7 +53,9 @@ class RenderQueue:
         self._lock = threading.Lock()
         self._status: dict[str, Status] = {}
         self._waiting: list[str] = []
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-render")
+        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="coach-render", daemon=True)
+        self._thread.start()
 
     def submit(self, key: str, render: Render) -> Status:
         """Queue ``render`` under ``key``, or return the job already under way for it."""
@@ -61,7 +67,7 @@ class RenderQueue:
                 raise QueueFullError(self.limit)
             self._status[key] = Status(key, State.RENDERING)
             self._waiting.append(key)
-        self._executor.submit(self._run, key, render)
+        self._tasks.put(lambda: self._run(key, render))
         return self.status(key) or Status(key, State.RENDERING)
 
     def status(self, key: str) -> Status | None:
@@ -78,10 +84,26 @@ class RenderQueue:
 
     def call(self, function: Callable[[], T]) -> Future[T]:
         """Run ``function`` on the engine thread, between renders."""
-        return self._executor.submit(function)
+        future: Future[T] = Future()
+
+        def task() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(function())
+                except BaseException as error:
+                    future.set_exception(error)
+
+        self._tasks.put(task)
+        return future
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """End the thread once the work already queued is done."""
+        self._tasks.put(None)
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            with contextlib.suppress(Exception):  # each task records its own outcome
+                task()
 
     def _with_place(self, status: Status) -> Status:
         if status.id in self._waiting:
