@@ -55,7 +55,8 @@ def _breath_tone(name: str, length: int) -> Samples:
     start, end = (low, high) if name == "inhale" else (high, low)
     freq = np.linspace(start, end, length)
     phase = 2 * np.pi * np.cumsum(freq) / RATE
-    envelope = np.sin(np.pi * np.arange(length) / max(length - 1, 1)) ** 0.5
+    # sin(pi) comes out a hair below zero in floating point; clip it before the root.
+    envelope = np.sqrt(np.clip(np.sin(np.pi * np.arange(length) / max(length - 1, 1)), 0, None))
     tone = 0.02 * (np.sin(phase) + 0.3 * np.sin(2 * phase)) * envelope
     return tone.astype(np.float32)
 

@@ -104,3 +104,9 @@ def test_cue_sounds_are_as_long_as_the_compiler_thinks():
 def test_sections_make_no_sound():
     mix = Mix(timeline([Section(0, 10_000, SectionKind.EXERCISE, "x")]), FakeClips())
     assert not mix.render(0, mix.length).any()
+
+
+# 14, 27 and 100 are lengths where sin(pi * k / (n - 1)) rounds just below zero at the end.
+@pytest.mark.parametrize("length", [2, 14, 27, 100, 12345])
+def test_breath_tones_are_finite_at_every_length(length):
+    assert np.isfinite(breath_tone("exhale", length)).all()
