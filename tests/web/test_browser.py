@@ -136,6 +136,15 @@ def test_make_play_and_jump_by_chapter(browser, store: Path, shared_cache: Path)
         title = driver.execute_script("return navigator.mediaSession.metadata.title")
         assert title == status["title"]
 
+        # Back on the page later: the session is in the recent list, one tap plays it again.
+        driver.get(f"{base}/")
+        recent = "#recent-list button"
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, recent))
+        driver.find_element(By.CSS_SELECTOR, recent).click()
+        wait.until(lambda d: d.find_element(By.ID, "player").is_displayed())
+        wait.until(lambda d: d.execute_script(POSITION) > 0.2)
+        assert driver.find_element(By.ID, "player-title").text == status["title"]
+
 
 def test_a_failed_render_is_told_in_plain_words(browser, store: Path, shared_cache: Path) -> None:
     from selenium.webdriver.common.by import By
