@@ -118,8 +118,8 @@ def export(
     Example: coach export healthy-back -o healthy-back.mp3 --pace slow --reps 8
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
-    if publish and split:
-        raise OptionError("--publish needs one audio file", "drop --split")
+    if publish:
+        session.check_publish(output, audio_format, split)
     with progress_bars() as progress:
         result = session.export(
             targets, options, output, speaker, audio_format, bitrate, split, cues,
