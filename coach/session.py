@@ -365,17 +365,26 @@ def render_to_store(
     return store.put(ident, timeline, session_title(timeline, options), audio)
 
 
+def check_publish(out: Path, fmt: str | None = None, split: bool = False) -> None:
+    """Raise before any work if an export to ``out`` could not be published."""
+    from coach.output.export import audio_format
+
+    if split:
+        raise OptionError("--publish needs one audio file", "drop --split")
+    chosen = audio_format(out, fmt).value
+    if chosen not in ("mp3", "m4a"):
+        raise OptionError(
+            f"--publish needs MP3 or M4A audio, not {chosen.upper()}", "export with -o NAME.mp3"
+        )
+
+
 def publish(
     targets: Sequence[str], options: Options, voice: Voice, exported: Path, root: Path | None = None
 ) -> Stored:
     """Copy an exported MP3 or M4A into the store, so the podcast feed lists it."""
-    from coach.output.store import MEDIA_TYPES, SessionStore
+    from coach.output.store import SessionStore
 
-    if exported.suffix not in MEDIA_TYPES:
-        raise OptionError(
-            f"--publish needs an MP3 or M4A file, not {exported.name}",
-            "export with -o NAME.mp3 and without --split",
-        )
+    check_publish(exported)
     store = SessionStore(store_root(root))
     ident = store_key(targets, options, voice, exported.suffix)
     timeline = voiced_timeline(targets, options, voice)  # every clip is cached by now: quick

@@ -14,9 +14,16 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("phrase-cache")
 
 
+@pytest.fixture(scope="session")
+def shared_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stands in for the user's data folder (the serve token, the session store)."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> None:
+def _isolated_cache(monkeypatch: pytest.MonkeyPatch, shared_cache: Path, shared_data: Path) -> None:
     monkeypatch.setenv("COACH_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("COACH_DATA_DIR", str(shared_data))
 
 
 @pytest.fixture(autouse=True)

@@ -83,5 +83,13 @@ def test_publish_wants_one_file() -> None:
 
 def test_publish_wants_mp3_or_m4a(tmp_path: Path, shared_cache: Path) -> None:
     voice = session.voice(cache_dir=shared_cache)
-    with pytest.raises(OptionError, match=r"--publish needs an MP3 or M4A file, not x\.ogg"):
+    with pytest.raises(OptionError, match="--publish needs MP3 or M4A audio, not OGG"):
         session.publish(["bridge"], Options(), voice, tmp_path / "x.ogg")
+    # The command line says so before any work, and writes nothing.
+    out = tmp_path / "x.mp3"
+    result = CliRunner().invoke(app, ["export", "bridge", "-o", str(out), "-f", "wav", "--publish"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "coach: error: --publish needs MP3 or M4A audio, not WAV; export with -o NAME.mp3"
+    )
+    assert not out.exists()

@@ -226,8 +226,8 @@ def export(
       coach export healthy-back -o back.mp3 --split --cues
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
-    if publish and split:
-        raise OptionError("--publish needs one audio file", "drop --split")
+    if publish:
+        session.check_publish(output, audio_format, split)
     with progress_bars() as progress:
         result = session.export(
             targets, options, output, speaker, audio_format, bitrate, split, cues,

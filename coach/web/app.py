@@ -101,7 +101,7 @@ class TokenGate:
         if hmac.compare_digest(path[:size], self.prefix) and path[size : size + 1] in (b"", b"/"):
             prefix = self.prefix.decode()
             if path == self.prefix:
-                # The page's links are relative to /<token>/; send the bare prefix there.
+                # The page lives at /<token>/; send the bare prefix there.
                 await Response(status_code=307, headers={"location": f"{prefix}/"})(
                     scope, receive, send
                 )

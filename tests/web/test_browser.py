@@ -135,3 +135,34 @@ def test_make_play_and_jump_by_chapter(browser, store: Path, shared_cache: Path)
         wait.until(lambda d: starts[1] <= d.execute_script(POSITION) < starts[2])
         title = driver.execute_script("return navigator.mediaSession.metadata.title")
         assert title == status["title"]
+
+        # Back on the page later: the session is in the recent list, one tap plays it again.
+        driver.get(f"{base}/")
+        recent = "#recent-list button"
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, recent))
+        driver.find_element(By.CSS_SELECTOR, recent).click()
+        wait.until(lambda d: d.find_element(By.ID, "player").is_displayed())
+        wait.until(lambda d: d.execute_script(POSITION) > 0.2)
+        assert driver.find_element(By.ID, "player-title").text == status["title"]
+
+
+def test_a_failed_render_is_told_in_plain_words(browser, store: Path, shared_cache: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    wait = WebDriverWait(driver, WAIT_S, poll_frequency=0.1)
+    # An engine that is not there fails on the render thread, as a missing one would.
+    config = WebConfig(store=store, cache_dir=shared_cache, engine="no-such-engine")
+    with live_server(config) as base:
+        driver.get(f"{base}/")
+        driver.find_element(By.ID, "make").click()  # the first routine, as the page offers
+        error = driver.find_element(By.ID, "form-error")
+        wait.until(lambda _: error.is_displayed())
+        assert error.text == (
+            "This session could not be made: --engine 'no-such-engine' is not an engine: "
+            "use pyttsx3"
+        )
+        assert not driver.find_element(By.ID, "player").is_displayed()
+        assert not driver.find_element(By.ID, "progress").is_displayed()
+        assert driver.find_element(By.ID, "make").is_enabled()

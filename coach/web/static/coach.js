@@ -56,10 +56,14 @@
     show("form-error", Boolean(message));
   }
 
+  // A routine or a list of exercises, never both: choosing one clears the other.
   $("exercise-picker").addEventListener("change", () => {
-    // Ticking exercises means "these instead of a routine".
     const any = document.querySelectorAll('input[name="exercise"]:checked').length > 0;
     if (any) $("routine").value = "";
+  });
+  $("routine").addEventListener("change", () => {
+    if (!$("routine").value) return;
+    document.querySelectorAll('input[name="exercise"]:checked').forEach((box) => { box.checked = false; });
   });
 
   $("session-form").addEventListener("submit", async (event) => {
