@@ -66,15 +66,12 @@ def test_plan_low_back_daily_slow_with_five_reps_per_counted_exercise():
         "pelvic-tilts-rocking",
     }
     assert all(titles == [f"Rep {n} of 5" for n in range(1, 6)] for titles in per_exercise.values())
-    # Knee rolls alternate: each of the five counted reps rolls to both sides.
+    # Knee rolls switch sides with every rep: five rolls are right, left, right, left, right.
     spoken = [e["text"] for e in data["events"] if e["type"] == "speech"]
-    assert (
-        spoken.count("Knees to the right.")
-        + spoken.count(
-            "Roll both knees over to the right, letting your pelvis follow. Keep both shoulders on the floor."
-        )
-        == 5
-    )
+    rolls = [t for t in spoken if t.startswith(("Knees to the", "Roll both knees over to the"))]
+    assert [("right" if "right" in t else "left") for t in rolls] == ["right", "left"] * 2 + [
+        "right"
+    ]
     assert data["duration_s"] > json.loads(normal.output)["duration_s"]
 
 
@@ -82,7 +79,7 @@ def test_plan_text_and_vtt():
     text = run("plan", "bridge", "--reps", "2", "--estimate")
     assert text.exit_code == 0
     assert text.output.splitlines()[0].startswith("Your session: ")
-    assert "Last one." in text.output
+    assert "Last rep." in text.output
     vtt = run("plan", "bridge", "-f", "vtt", "--estimate")
     assert vtt.output.startswith("WEBVTT")
 
@@ -201,3 +198,29 @@ def test_python_dash_m_coach_works():
         and bad.stderr.startswith("coach: error: --reps 0")
         and "Traceback" not in bad.stderr
     )
+
+
+def test_guidance_changes_how_much_is_said_and_a_wrong_one_is_one_line():
+    lengths = {}
+    for guidance in ("brief", "standard", "full"):
+        result = run(
+            "plan", "healthy-back", "--guidance", guidance, "--format", "json", "--estimate"
+        )
+        assert result.exit_code == 0, result.output
+        lengths[guidance] = json.loads(result.output)["duration_s"]
+    assert lengths["brief"] < lengths["standard"] < lengths["full"]
+    assert_one_line_error(
+        run("plan", "bridge", "--guidance", "ful", "--estimate"), 2, "--guidance", "full"
+    )
+
+
+def test_short_daily_captions_are_valid_webvtt():
+    result = run("plan", "short-daily", "--format", "vtt", "--estimate")
+    assert result.exit_code == 0
+    header, first, *_ = result.output.split("\n\n")
+    assert header == "WEBVTT" and first.startswith("NOTE Short daily")
+
+
+def test_a_session_past_twelve_hours_is_refused_in_one_line():
+    result = run("plan", "healthy-back", "--reps", "40", "--sets", "10", "--estimate")
+    assert_one_line_error(result, 2, "more than 12 hours", "--reps")
