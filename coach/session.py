@@ -27,7 +27,7 @@ from coach.definitions.reader import Definitions
 from coach.errors import DefinitionError, ExitCode, OptionError, SynthesisError
 from coach.options import Options
 from coach.script.compiler import compile_session, vocabulary
-from coach.script.lengths import MissingSpeechError, measured
+from coach.script.lengths import MissingSpeechError, estimate_speech_seconds, measured
 from coach.script.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from coach.output.measure import FileLevels
     from coach.output.store import Stored
     from coach.play.player import AudioSink, Clock, Player, Status
+    from coach.voice.cache import PhraseCache
     from coach.voice.store import Progress, Voice
 
 
@@ -77,23 +78,67 @@ class Listing:
     name: str
     summary: str
     duration_ms: int
+    measured: bool = False  # from the voice's own cached clips, not estimated
 
 
-def listing(paths: Sequence[str] = ()) -> list[Listing]:
-    """Every routine and exercise with its length at default settings."""
+def listing(paths: Sequence[str] = (), speaker: Voice | None = None) -> list[Listing]:
+    """Every routine and exercise with its length at default settings.
+
+    With a voice whose cache already holds every phrase of a session, the length is the one
+    the session will have; otherwise it is estimated (and marked so). Nothing is synthesized.
+    """
     catalog, _ = load(paths)
+    if speaker is not None and _cache_of(speaker) is None:
+        speaker = None  # no engine to name its cache by: every length is estimated
+    known: dict[str, float | None] = {}
     out = []
-    for routine in catalog.routines.values():
-        timeline = compile_session(routine, catalog.exercises, Options())
-        out.append(
-            Listing("routine", routine.id, routine.name, routine.description, timeline.duration_ms)
-        )
-    for exercise in catalog.exercises.values():
-        timeline = compile_session(catalog.resolve([exercise.id]), catalog.exercises, Options())
-        out.append(
-            Listing("exercise", exercise.id, exercise.name, exercise.purpose, timeline.duration_ms)
-        )
+    for kind, ident, name, summary, routine in [
+        *(("routine", r.id, r.name, r.description, r) for r in catalog.routines.values()),
+        *(
+            ("exercise", e.id, e.name, e.purpose, catalog.resolve([e.id]))
+            for e in catalog.exercises.values()
+        ),
+    ]:
+        length, exact = _listed_length(routine, catalog, speaker, known)
+        out.append(Listing(kind, ident, name, summary, length, exact))
     return out
+
+
+def _listed_length(
+    routine: Routine, catalog: Catalog, speaker: Voice | None, known: dict[str, float | None]
+) -> tuple[int, bool]:
+    options = Options()
+    if speaker is None:
+        return compile_session(routine, catalog.exercises, options).duration_ms, False
+    phrases = vocabulary(routine, catalog.exercises, options)
+    for text in phrases:
+        if text not in known:
+            known[text] = _cached_seconds(speaker, text)
+    exact = all(known[t] is not None for t in phrases if not t.startswith("This session takes"))
+
+    def length(text: str) -> float:
+        # The "about N minutes" line may differ from the estimated one: estimate it if new.
+        seconds = known.get(text) if text in known else _cached_seconds(speaker, text)
+        return seconds if seconds is not None else estimate_speech_seconds(text)
+
+    timeline = compile_session(routine, catalog.exercises, options, length)
+    return timeline.duration_ms, exact
+
+
+def _cache_of(speaker: Voice) -> PhraseCache | None:
+    from coach.errors import CoachError
+
+    try:
+        return speaker.cache
+    except CoachError:
+        return None
+
+
+def _cached_seconds(speaker: Voice, text: str) -> float | None:
+    from coach.audio.wav import RATE
+
+    entry = speaker.cache.get(text)
+    return None if entry is None else max(len(entry[0]), 1) / RATE
 
 
 def find(ident: str, paths: Sequence[str] = ()) -> Exercise | Routine:

@@ -1,7 +1,7 @@
 import pytest
 
 from coach.errors import OptionError
-from coach.options import Options, parse_pace, parse_reps
+from coach.options import Guidance, Options, parse_pace, parse_reps
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,17 @@ def test_options_are_frozen_even_when_given_a_dict():
     assert options.reps_for["bridge"] == 4
     with pytest.raises(TypeError):
         options.reps_for["bridge"] = 1  # type: ignore[index]
+
+
+def test_guidance_from_strings_defaults_to_standard_and_suggests_on_a_typo():
+    assert Options.from_strings().guidance is Guidance.STANDARD
+    assert Options.from_strings(guidance=" Brief ").guidance is Guidance.BRIEF
+    with pytest.raises(OptionError, match=r"--guidance 'ful'.*did you mean 'full'"):
+        Options.from_strings(guidance="ful")
+
+
+@pytest.mark.parametrize("rest", ["0.4", "0.99"])
+def test_a_rest_under_a_second_is_refused_but_none_is_fine(rest):
+    with pytest.raises(OptionError, match="give 0 for no rest"):
+        Options.from_strings(rest=rest)
+    assert Options.from_strings(rest="0").rest == 0

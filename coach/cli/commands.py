@@ -98,8 +98,12 @@ def demo(
 
 
 @app.command("list", short_help="List routines and exercises with their lengths.")
-def list_command(files: Files = None) -> None:
+@voice_options
+def list_command(speaker: Voice, files: Files = None) -> None:
     """List routines and exercises with their length at default settings.
+
+    A length is what the voice will make of the session once its phrases are cached (after a
+    first 'coach plan', 'export' or 'play'); until then it is an estimate, marked with ~.
 
     Examples:
 
@@ -107,13 +111,17 @@ def list_command(files: Files = None) -> None:
       coach list
       coach list examples/my-routine.yaml
     """
-    entries = session.listing(files or [])
+    entries = session.listing(files or [], speaker)
     for kind in ("routine", "exercise"):
         typer.echo(f"{kind.capitalize()}s:")
         for entry in (e for e in entries if e.kind == kind):
-            length = clock(entry.duration_ms, precise=False)
+            length = ("" if entry.measured else "~") + clock(entry.duration_ms, precise=False)
             typer.echo(f"  {entry.id:<24} {length:>6}  {entry.summary}")
         typer.echo("")
+    if not all(e.measured for e in entries):
+        typer.echo(
+            "~ estimated: the voice has not said every phrase yet ('coach plan ID' measures)."
+        )
 
 
 @app.command(short_help="Show what an exercise or routine asks of you.")

@@ -106,13 +106,14 @@ class _Compiler(Cursor):
 
     def rest(self, seconds: int, exercise: str | None, *then: str) -> None:
         """A rest section: announced, with any further words, lasting ``seconds`` in all."""
-        end = self.t + seconds * 1000
+        start = self.t
+        end = start + seconds * 1000
         title = phrases.capital(phrases.rest_title(seconds))
         with self.section(SectionKind.REST, title, exercise):
             for text in (phrases.rest(seconds), *then):
                 self.say(text)
             # A rest ends in a bell (the next exercise) or a chime (the next set) before words.
-            self.rest_until(end, SOUNDS["bell"].lead_ms)
+            self.rest_until(start, end, SOUNDS["bell"].lead_ms)
 
     def exercise(self, entry: Entry) -> None:
         ex = entry.exercise

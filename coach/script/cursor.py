@@ -149,14 +149,14 @@ class Cursor:
         self.pass_time(end, choices)
         self.tone(breath, start, end)
 
-    def rest_until(self, end: int, then_ms: int = 0) -> None:
+    def rest_until(self, start: int, end: int, then_ms: int = 0) -> None:
         """The quiet of a rest, marked where needed by the time left ("Ten seconds left.") or,
         between the tens, a calm word; always at whole seconds before the end. ``then_ms``
         is the sound that follows the rest before any words (the next exercise's bell)."""
         calm = phrases.REST_PROMPTS
         marks = {
             end - 1000 * left: phrases.time_left(left) if left == 5 or left % 10 == 0 else ""
-            for left in range(5, (end - self.t) // 1000 + 1, 5)
+            for left in range(5, (end - start) // 1000 + 1, 5)  # all: see the module docstring
         }
         room = {
             at: self.length_ms(text) if text else max(map(self.length_ms, calm))

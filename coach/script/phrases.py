@@ -109,12 +109,21 @@ def countdown(remaining: int) -> str:
     return f"{capital(number(remaining))}."
 
 
+_ORDINALS = [
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+    "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+]  # fmt: skip
+
+
 def breath_word(index: int, total: int) -> str:
-    """The word at the start of each counted breath in a hold."""
+    """The word at the start of each counted breath in a hold: an ordinal, never a bare number."""
     if index == 1:
         return "Breathe in."
     if index == total:
         return "Last breath, in."
+    if index < len(_ORDINALS):
+        return f"{capital(_ORDINALS[index])} breath, in."
     return f"Breath {number(index)}, in."
 
 

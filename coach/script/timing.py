@@ -41,8 +41,9 @@ class Timing:
         )
 
     def breath_half(self, pace: float) -> int:
-        """One half of a deep breath: 4 s at normal, 5.3 s at slow, 3.2 s at fast."""
-        return round(self.deep_breath_ms / pace)
+        """One half of a deep breath: 4 s at normal, 5.3 s at slow, 3.2 s at fast, never under
+        the shortest breath phase (faster paces would make it a gasp)."""
+        return max(self.breath_phase_ms, round(self.deep_breath_ms / pace))
 
     def counted_last(self, seconds: int) -> int:
         """How many of a hold's last seconds are counted down aloud."""

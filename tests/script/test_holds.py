@@ -175,7 +175,11 @@ def test_a_breath_hold_gives_every_rep_the_same_room_and_paces_deep_breaths():
         words = inside(timeline, holds[1])
         assert words[0].text == "Keep it."
         breath_in = [e for e in words if e.role is Role.BREATH and e.text.endswith("in.")]
-        assert [e.text for e in breath_in] == ["Breathe in.", "Breath two, in.", "Last breath, in."]
+        assert [e.text for e in breath_in] == [
+            "Breathe in.",
+            "Second breath, in.",
+            "Last breath, in.",
+        ]
         assert [b.start_ms - a.start_ms for a, b in itertools.pairwise(breath_in)] == [2 * half] * 2
         assert holds[1].end_ms - breath_in[-1].start_ms == 2 * half
 

@@ -79,3 +79,13 @@ def test_rep_counts_never_sound_like_countdown_numbers():
     counts = {phrases.countdown(n) for n in range(1, 21)}
     assert not reps & counts
     assert phrases.rep_count(20, 20) == "Last rep." and phrases.rep_count(3, 20) == "Rep three."
+
+
+def test_counted_breaths_are_ordinals_never_bare_numbers():
+    assert [phrases.breath_word(i, 4) for i in range(1, 5)] == [
+        "Breathe in.",
+        "Second breath, in.",
+        "Third breath, in.",
+        "Last breath, in.",
+    ]
+    assert phrases.breath_word(25, 30) == "Breath twenty-five, in."
