@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from coach.definitions.model import Exercise, Item, Routine, Sides
 from coach.definitions.reader import Definitions, load_file, load_text, placeholders
-from coach.errors import DefinitionError, UnknownIdError, quote, suggest
+from coach.errors import DefinitionError, UnknownIdError, suggest
 
 CUSTOM_ID = "custom"
 # Notices for the person (the CLI prints them as `coach: note: ...`); silent for library users.
@@ -195,11 +195,7 @@ def _sides_problem(item: Item, exercise: Exercise) -> str | None:
         for text in filter(None, (phase.cue, phase.short))
         if placeholders(text) & {"side", "other"}
     ]
-    if item.sides is Sides.NONE and named:
-        return (
-            f"'sides: none' for {exercise.id!r}, whose cue {quote(named[0])} names a side "
-            f"(at {exercise.origin}); remove the override or use 'one-then-other'"
-        )
+    # 'sides: none' on a sided exercise is fine: the compiler does it on its first side.
     if item.sides is Sides.ALTERNATE and not named:
         return (
             f"'sides: alternate' for {exercise.id!r}, whose cues never say {{side}}, so the "

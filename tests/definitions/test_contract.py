@@ -53,7 +53,9 @@ def test_format_specs_and_stray_braces_are_refused_with_the_line(cue):
 
 
 def test_the_closed_placeholder_set_compiles():
-    catalog = catalog_with(sided("Hold {hold} to the {side}, then the {other}."))
+    # A hold long enough for its own cue: a short hold hears a shorter one (the script's rule).
+    long_hold = sided("Hold {hold} to the {side}, then the {other}.").replace("hold: 5", "hold: 20")
+    catalog = catalog_with(long_hold)
     routine = catalog.resolve(["tilt"])
     timeline = compile_session(routine, catalog.exercises, Options(reps=1))
     spoken = [e.text for e in timeline.speech()]
@@ -61,13 +63,26 @@ def test_the_closed_placeholder_set_compiles():
     assert placeholders("a {side} b {hold}") == {"side", "hold"}
 
 
-def test_sides_none_on_a_sided_exercise_is_refused_at_the_routine_entry():
+def test_sides_none_on_a_sided_exercise_compiles_on_its_first_side():
     text = sided() + (
         "routines:\n  - id: r\n    name: R\n    description: D\n    exercises:\n"
         "      - id: tilt\n        sides: none\n"
     )
+    catalog = catalog_with(text)
+    timeline = compile_session(catalog.routine("r"), catalog.exercises, Options(reps=2))
+    spoken = [e.text for e in timeline.speech()]
+    assert "Tilt to the right." in spoken and "Tilt to the left." not in spoken
+
+
+def test_sides_alternate_on_cues_that_never_name_a_side_is_refused_at_the_routine_entry():
+    text = (
+        "exercises:\n  - id: lift\n    name: Lift\n    purpose: P\n    setup: S\n"
+        "    phases:\n      - cue: Lift.\n"
+        "routines:\n  - id: r\n    name: R\n    description: D\n    exercises:\n"
+        "      - id: lift\n        sides: alternate\n"
+    )
     error = refused(text)
-    assert error.line == 16 and "'sides: none' for 'tilt'" in str(error)
+    assert error.line == 13 and "'sides: alternate' for 'lift'" in str(error)
 
 
 def test_sides_overrides_that_fit_the_cues_compile():
