@@ -23,9 +23,9 @@ from pathlib import Path
 from coach.audio.mixer import Levels, Mix
 from coach.audio.wav import RATE
 from coach.errors import ExportError, MissingDependencyError, OptionError
+from coach.output import verify
 from coach.output.paths import Outputs, Stage, check_file, check_output, plan_outputs, staging
 from coach.output.tags import ffmetadata, finish_mp3, ogg_chapters
-from coach.output.verify import Measured, check_levels, measure_file
 from coach.script.formats import to_vtt
 from coach.script.timeline import Section, Timeline
 
@@ -55,9 +55,8 @@ _EXTRA: dict[AudioFormat, list[str]] = {
 @dataclass(frozen=True)
 class Exported:
     files: tuple[Path, ...]
-    levels: Levels  # the mix's, before encoding
+    levels: Levels
     duration_ms: int
-    measured: tuple[Measured, ...] = ()  # each audio file's, decoded after encoding
 
 
 def ffmpeg() -> str:
@@ -123,12 +122,13 @@ def export(
     bitrate = check_bitrate(bitrate)
     outputs = check_destination(path, fmt, timeline, split, cues)
     levels = levels or mix.measure()
+    verify.check_mix(levels)
     name = title or timeline.title
     chapters = timeline.chapters()
     parts = list(zip(outputs.audio, chapters, strict=True)) if split else []
     with staging() as stage:
         if split:
-            measured = _export_split(
+            _export_split(
                 encoder, timeline, mix, parts, fmt, bitrate, name, levels, stage, progress
             )
             stage.temp(outputs.playlist or path).write_text(
@@ -140,12 +140,12 @@ def export(
             temp = stage.temp(final)
             _encode(encoder, mix, 0, mix.length, levels.gain, meta, temp, fmt, bitrate, progress)
             _finish(temp, fmt, chapters)
-            measured = [_verified(encoder, temp, final)]
+            verify.check_file(temp, fmt.value, mix, 0, levels.gain, final.name)
         if outputs.cues:
             for sheet, part in zip(outputs.cues, _cue_timelines(timeline, split), strict=True):
                 stage.temp(sheet).write_text(to_vtt(part), encoding="utf-8")
         stage.commit()
-    return Exported(outputs.all, levels, timeline.duration_ms, tuple(measured))
+    return Exported(outputs.all, levels, timeline.duration_ms)
 
 
 def _export_split(
@@ -159,8 +159,7 @@ def _export_split(
     levels: Levels,
     stage: Stage,
     progress: Progress | None,
-) -> list[Measured]:
-    measured = []
+) -> None:
     done = 0
     for index, (final, chapter) in enumerate(parts, 1):
         temp = stage.temp(final)
@@ -174,9 +173,8 @@ def _export_split(
 
         _encode(encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step)
         _finish(temp, fmt, within)
-        measured.append(_verified(encoder, temp, final))
+        verify.check_file(temp, fmt.value, mix, start, levels.gain, final.name)
         done += end - start
-    return measured
 
 
 def _playlist(album: str, parts: list[tuple[Path, Section]], mix: Mix) -> str:
@@ -212,12 +210,6 @@ def _finish(temp: Path, fmt: AudioFormat, chapters: list[Section]) -> None:
         finish_mp3(temp)
     elif fmt is AudioFormat.OGG:
         ogg_chapters(temp, chapters)
-
-
-def _verified(encoder: str, temp: Path, final: Path) -> Measured:
-    measured = measure_file(encoder, temp)
-    check_levels(measured, final.name)
-    return measured
 
 
 def _widen_pipe(fd: int) -> None:

@@ -4,8 +4,8 @@ clipped file is never renamed into place."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
+import math
 import subprocess
 from pathlib import Path
 
@@ -90,22 +90,49 @@ def test_split_writes_a_cue_sheet_per_file_timed_from_its_start(tmp_path, voice)
         assert sheet.startswith("WEBVTT") and stamp in sheet, (audio.name, stamp)
 
 
-@pytest.mark.parametrize(("gain_db", "word"), [(-120.0, "silent"), (45.0, "clipped")])
-def test_a_silent_or_clipped_file_is_never_published(tmp_path, voice, gain_db, word):
+@pytest.mark.parametrize(
+    ("levels", "word"),
+    [
+        (Levels(-20.0, -12.0, -120.0), "silent"),
+        (Levels(-20.0, -12.0, 45.0), "clipped"),
+        (Levels(math.nan, -12.0, 4.0), "silent"),
+        (Levels(-20.0, -12.0, math.nan), "silent"),
+        (Levels(-math.inf, -math.inf, 0.0), "silent"),
+    ],
+)
+def test_a_silent_or_clipped_session_is_refused_before_encoding(tmp_path, voice, levels, word):
     timeline = session.voiced_timeline(["bridge"], OPTIONS, voice)
-    mix = Mix(timeline, voice)
     out = tmp_path / "keep.mp3"
     out.write_bytes(b"the user's old file")
-    bad = dataclasses.replace(Levels(-20.0, -12.0, 0.0), gain_db=gain_db)
     with pytest.raises(ExportError, match=word) as caught:
-        export(timeline, mix, out, AudioFormat.MP3, cues=True, levels=bad)
+        export(timeline, Mix(timeline, voice), out, AudioFormat.MP3, cues=True, levels=levels)
     assert "\n" not in str(caught.value)
     assert out.read_bytes() == b"the user's old file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.mp3"]
 
 
-def test_the_published_file_is_measured(tmp_path, voice):
-    result = session.export(["bridge"], OPTIONS, tmp_path / "s.wav", voice)
-    (measured,) = result.measured
-    assert measured.loudness == pytest.approx(-16.0, abs=1.0)
-    assert measured.true_peak <= -1.5
+class _Louder(Mix):
+    """A mix whose rendering (what the encoder gets) is not what its levels say."""
+
+    def __init__(self, timeline, voice, factor: float) -> None:
+        super().__init__(timeline, voice)
+        self.factor = factor
+
+    def pcm16(self, gain: float = 1.0, start: int = 0, size: int = 88200):
+        return super().pcm16(gain * self.factor, start, size)
+
+
+@pytest.mark.parametrize(
+    ("factor", "word"), [(0.0, "silent"), (30.0, "clipped"), (0.4, "does not sound")]
+)
+def test_an_encoded_file_unlike_the_mix_is_not_published(tmp_path, voice, factor, word):
+    timeline = session.voiced_timeline(["bridge"], OPTIONS, voice)
+    out = tmp_path / "keep.ogg"
+    out.write_bytes(b"the user's old file")
+    mix = _Louder(timeline, voice, factor)
+    with pytest.raises(ExportError, match=word):
+        export(
+            timeline, mix, out, AudioFormat.OGG, split=True, levels=Mix(timeline, voice).measure()
+        )
+    assert out.read_bytes() == b"the user's old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.ogg"]
