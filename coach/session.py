@@ -217,14 +217,18 @@ def export(
     encode_progress: Progress | None = None,
 ) -> Exported:
     """Render the session to an audio file (or one per chapter with --split)."""
-    from coach.output.export import audio_format, check_bitrate, ffmpeg
+    from coach.output.export import audio_format, check_bitrate, check_destination, ffmpeg
     from coach.output.export import export as write
+    from coach.output.tags import session_title
 
     audio = audio_format(out, fmt)
     check_bitrate(bitrate)
     ffmpeg()  # fail before minutes of synthesis, not after
+    # Every file it will write checked first; an estimated plan has the chapter titles.
+    check_destination(out, audio, plan(targets, options), split, cues)
     timeline, mix, levels = _mixed(targets, options, voice, synthesis_progress)
-    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels)
+    title = session_title(timeline.title, options)
+    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels, title)
 
 
 def measure(path: Path) -> FileLevels:

@@ -35,12 +35,15 @@ from coach.errors import Interrupted
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _stopped: list[int] = []  # the signal that stopped this run, once one has
 _reported: list[bool] = []  # whether the user has been told
+_held: list[int] = []  # a signal that came during a deferred section, raised at its end
+_depth = [0]  # how many deferred sections the main thread is in
 
 
 def install() -> None:
     """Route SIGINT, SIGTERM and SIGHUP to :class:`Interrupted` in the main thread."""
     _stopped.clear()
     _reported.clear()
+    _held.clear()
     for signum in SIGNALS:
         signal.signal(signum, _interrupt)
 
@@ -49,6 +52,9 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
     for other in SIGNALS:
         signal.signal(other, signal.SIG_IGN)
     _stopped.append(signum)
+    if _depth[0]:
+        _held.append(signum)
+        return
     raise Interrupted(signum)
 
 
@@ -72,16 +78,26 @@ def reported() -> bool:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Hold these signals back (not lose them) for a short section that must finish whole."""
+    """Hold these signals back (not lose them) for a short section that must finish whole.
+
+    Two things hold them: the signal mask, which processes started meanwhile inherit, and a
+    flag the handler reads, since Python may run a handler for a signal that arrived just
+    before the mask was set at any later instruction.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _depth[0] += 1
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         yield
     finally:
-        # A signal that came meanwhile is delivered here, and raises once the section is done.
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _depth[0] -= 1
+        if not _depth[0] and _held:
+            signum = _held[0]
+            _held.clear()
+            raise Interrupted(signum)
 
 
 @contextlib.contextmanager

@@ -10,21 +10,22 @@ or interrupted export leaves what was there before untouched.
 from __future__ import annotations
 
 import contextlib
-import os
+import dataclasses
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from coach import __version__
 from coach.audio.mixer import Levels, Mix
 from coach.audio.wav import RATE
 from coach.errors import ExportError, MissingDependencyError, OptionError
+from coach.output import verify
+from coach.output.paths import Outputs, Stage, check_file, check_output, plan_outputs, staging
+from coach.output.tags import ffmetadata, finish_mp3, ogg_chapters
 from coach.script.formats import to_vtt
 from coach.script.timeline import Section, Timeline
 
@@ -88,6 +89,22 @@ def check_bitrate(bitrate: str | None) -> str | None:
     return f"{int(match.group(1))}k"
 
 
+def check_destination(
+    path: Path, fmt: AudioFormat, timeline: Timeline, split: bool = False, cues: bool = False
+) -> Outputs:
+    """Every file the export will write, each checked: call it before any work is done.
+
+    ``timeline`` may be an estimate: only its chapter titles are used, to name split files.
+    """
+    target = check_output(path)
+    suffix = path.suffix or f".{fmt.value}"
+    titles = [c.title for c in timeline.chapters()] if split else None
+    outputs = plan_outputs(target, suffix, titles, cues)
+    for final in outputs.all:
+        check_file(final)
+    return outputs
+
+
 def export(
     timeline: Timeline,
     mix: Mix,
@@ -98,148 +115,101 @@ def export(
     cues: bool = False,
     progress: Progress | None = None,
     levels: Levels | None = None,
+    title: str | None = None,
 ) -> Exported:
+    """Encode, tag, check and publish; ``title`` names the session (default: its routine)."""
     encoder = ffmpeg()
     bitrate = check_bitrate(bitrate)
-    if not path.parent.is_dir():
-        raise ExportError(
-            f"{path.parent} is not a folder", "create it first or pick another -o path"
-        )
+    outputs = check_destination(path, fmt, timeline, split, cues)
     levels = levels or mix.measure()
-    written: list[Path] = []
-    with _staging() as stage:
+    verify.check_mix(levels)
+    name = title or timeline.title
+    chapters = timeline.chapters()
+    parts = list(zip(outputs.audio, chapters, strict=True)) if split else []
+    with staging() as stage:
         if split:
-            written = _export_split(
-                encoder, timeline, mix, path, fmt, bitrate, levels, stage, progress
+            _export_split(
+                encoder, timeline, mix, parts, fmt, bitrate, name, levels, stage, progress
+            )
+            stage.temp(outputs.playlist or path).write_text(
+                _playlist(name, parts, mix), encoding="utf-8"
             )
         else:
-            meta = _metadata(timeline, timeline.title, 1, 1, timeline.chapters())
-            _encode(
-                encoder,
-                mix,
-                0,
-                mix.length,
-                levels.gain,
-                meta,
-                stage.temp(path),
-                fmt,
-                bitrate,
-                progress,
-            )
-            written = [path]
-        if cues:
-            cue_path = path.with_suffix(".vtt")
-            stage.temp(cue_path).write_text(to_vtt(timeline), encoding="utf-8")
-            written.append(cue_path)
+            (final,) = outputs.audio
+            meta = ffmetadata(timeline, name, timeline.title, 1, 1, chapters)
+            temp = stage.temp(final)
+            _encode(encoder, mix, 0, mix.length, levels.gain, meta, temp, fmt, bitrate, progress)
+            _finish(temp, fmt, chapters)
+            verify.check_file(temp, fmt.value, mix, 0, levels.gain, final.name)
+        if outputs.cues:
+            for sheet, part in zip(outputs.cues, _cue_timelines(timeline, split), strict=True):
+                stage.temp(sheet).write_text(to_vtt(part), encoding="utf-8")
         stage.commit()
-    return Exported(tuple(written), levels, timeline.duration_ms)
-
-
-class _Stage:
-    """Temporary files beside their destinations, renamed into place all at once at the end."""
-
-    def __init__(self) -> None:
-        self.pending: dict[Path, Path] = {}
-
-    def temp(self, final: Path) -> Path:
-        fd, name = tempfile.mkstemp(
-            prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent
-        )
-        os.close(fd)
-        self.pending[final] = Path(name)
-        return Path(name)
-
-    def commit(self) -> None:
-        for final, temp in self.pending.items():
-            temp.chmod(0o644)
-            temp.replace(final)
-        self.pending.clear()
-
-    def discard(self) -> None:
-        for temp in self.pending.values():
-            temp.unlink(missing_ok=True)
-
-
-@contextmanager
-def _staging() -> Iterator[_Stage]:
-    stage = _Stage()
-    try:
-        yield stage
-    finally:
-        stage.discard()
+    return Exported(outputs.all, levels, timeline.duration_ms)
 
 
 def _export_split(
     encoder: str,
     timeline: Timeline,
     mix: Mix,
-    path: Path,
+    parts: list[tuple[Path, Section]],
     fmt: AudioFormat,
     bitrate: str | None,
+    album: str,
     levels: Levels,
-    stage: _Stage,
+    stage: Stage,
     progress: Progress | None,
-) -> list[Path]:
-    chapters = timeline.chapters()
-    files: list[tuple[Path, int, Section]] = []
+) -> None:
     done = 0
-    for index, chapter in enumerate(chapters, 1):
-        slug = re.sub(r"[^a-z0-9]+", "-", chapter.title.lower()).strip("-") or "part"
-        final = path.with_name(f"{path.stem}-{index:02d}-{slug}{path.suffix or '.' + fmt.value}")
+    for index, (final, chapter) in enumerate(parts, 1):
         temp = stage.temp(final)
         start, end = mix.sample(chapter.start_ms), mix.sample(chapter.end_ms)
-        within = Section(0, chapter.end_ms - chapter.start_ms, chapter.kind, chapter.title)
-        meta = _metadata(timeline, chapter.title, index, len(chapters), [within])
+        within = [Section(0, chapter.end_ms - chapter.start_ms, chapter.kind, chapter.title)]
+        meta = ffmetadata(timeline, chapter.title, album, index, len(parts), within)
 
         def step(samples: int, _total: int, offset: int = done) -> None:
             if progress:
                 progress(offset + samples, mix.length)
 
         _encode(encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step)
+        _finish(temp, fmt, within)
+        verify.check_file(temp, fmt.value, mix, start, levels.gain, final.name)
         done += end - start
-        files.append((final, end - start, chapter))
-    lines = ["#EXTM3U", f"#PLAYLIST:{timeline.title}"]
-    for final, samples, chapter in files:
+
+
+def _playlist(album: str, parts: list[tuple[Path, Section]], mix: Mix) -> str:
+    lines = ["#EXTM3U", f"#PLAYLIST:{album}"]
+    for final, chapter in parts:
+        samples = mix.sample(chapter.end_ms) - mix.sample(chapter.start_ms)
         # The exact length of the audio in the file (decoders drop the encoder's padding).
-        lines.append(f"#EXTINF:{samples / RATE:.3f},{timeline.title} - {chapter.title}")
+        lines.append(f"#EXTINF:{samples / RATE:.3f},{album} - {chapter.title}")
         lines.append(final.name)
-    playlist = path.with_suffix(".m3u8")
-    stage.temp(playlist).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [final for final, _, _ in files] + [playlist]
-
-
-def _comment_as_comm(path: Path) -> None:
-    """ffmpeg stores an MP3 comment as TXXX:comment; players show the standard COMM frame."""
-    from mutagen.id3 import COMM, ID3
-
-    tags = ID3(str(path))
-    for frame in tags.getall("TXXX:comment"):
-        tags.add(COMM(encoding=3, lang="eng", desc="", text=frame.text))
-    tags.delall("TXXX:comment")
-    tags.save(str(path), v2_version=3)
-
-
-def _metadata(
-    timeline: Timeline, title: str, track: int, tracks: int, chapters: list[Section]
-) -> str:
-    tags = {
-        "title": title,
-        "album": timeline.title,
-        "artist": "coach",
-        "track": f"{track}/{tracks}",
-        "genre": "Fitness",
-        "comment": f"coach {__version__}: {timeline.routine}, {timeline.settings}",
-    }
-    lines = [";FFMETADATA1", *(f"{key}={_escape(value)}" for key, value in tags.items())]
-    for chapter in chapters:
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={chapter.start_ms}",
-            f"END={chapter.end_ms}",
-            f"title={_escape(chapter.title)}",
-        ]
     return "\n".join(lines) + "\n"
+
+
+def _cue_timelines(timeline: Timeline, split: bool) -> list[Timeline]:
+    """The session's cue sheet, or one per chapter with its times counted from the file's start."""
+    if not split:
+        return [timeline]
+    return [_within(timeline, c.start_ms, c.end_ms, c.title) for c in timeline.chapters()]
+
+
+def _within(timeline: Timeline, start: int, end: int, title: str) -> Timeline:
+    events = [
+        dataclasses.replace(e, start_ms=e.start_ms - start, end_ms=min(e.end_ms, end) - start)
+        for e in timeline.events
+        if start <= e.start_ms < end
+    ]
+    return dataclasses.replace(
+        timeline, title=f"{timeline.title}: {title}", duration_ms=end - start, events=tuple(events)
+    )
+
+
+def _finish(temp: Path, fmt: AudioFormat, chapters: list[Section]) -> None:
+    if fmt is AudioFormat.MP3:
+        finish_mp3(temp)
+    elif fmt is AudioFormat.OGG:
+        ogg_chapters(temp, chapters)
 
 
 def _widen_pipe(fd: int) -> None:
@@ -249,10 +219,6 @@ def _widen_pipe(fd: int) -> None:
         import fcntl
 
         fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-
-
-def _escape(value: str) -> str:
-    return re.sub(r"([=;#\\\n])", r"\\\1", value)
 
 
 def _encode(
@@ -281,7 +247,11 @@ def _encode(
             *codec, *_EXTRA.get(fmt, []), "-f", muxer, str(out),
         ]  # fmt: skip
         with log_path.open("wb") as log:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=log)
+            # Its own session: a Ctrl-C meant for coach reaches coach, which stops ffmpeg itself,
+            # rather than ffmpeg first (which would look like an encoding failure).
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stderr=log, start_new_session=True
+            )
             assert process.stdin is not None
             _widen_pipe(process.stdin.fileno())
             try:
@@ -302,8 +272,6 @@ def _encode(
                 process.kill()
                 process.wait()
                 raise
-        if code == 0 and fmt is AudioFormat.MP3:
-            _comment_as_comm(out)
         if code != 0:
             detail = log_path.read_text(errors="replace").strip().splitlines()
             reason = detail[-1] if detail else f"exit code {code}"

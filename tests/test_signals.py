@@ -1,0 +1,129 @@
+"""SIGINT, SIGTERM and SIGHUP at any moment of a real export: one line, the shell's exit code,
+nothing left beside the target or in TMPDIR, the old file byte for byte, no process left over.
+
+Each run is a real ``python -m coach`` in its own process group, signalled as a terminal does
+(the whole group), at a moment chosen by what the run has done, not by a clock: right at the
+start, while the workers synthesize, and while ffmpeg encodes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import needs_audio_tools
+
+from coach.errors import Interrupted
+from coach.signals import deferred, install, report, stopped
+
+pytestmark = needs_audio_tools
+
+OLD = b"the user's old file, kept byte for byte"
+# Few phrases (quick to synthesize) but long audio (several seconds to encode).
+EXPORT = ["pelvic-tilt", "--reps", "10", "--sets", "3", "--pace", "0.5"]
+
+
+def run_and_signal(
+    tmp_path: Path, cache: Path, signum: int, when: Callable[[Path, Path], bool]
+) -> tuple[int, str]:
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temp.mkdir()
+    (out / "keep.mp3").write_bytes(OLD)
+    env = {**os.environ, "COACH_CACHE_DIR": str(cache), "TMPDIR": str(temp)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach", "export", *EXPORT, "-o", str(out / "keep.mp3")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not when(out, cache) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the export ended before the moment to signal it"
+    os.killpg(process.pid, signum)
+    _, err = process.communicate(timeout=60)
+    time.sleep(0.2)
+    left = subprocess.run(
+        ["ps", "-o", "stat=,args=", "-g", str(process.pid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    assert [line for line in left if not line.lstrip().startswith("Z")] == []
+    assert (out / "keep.mp3").read_bytes() == OLD
+    assert sorted(p.name for p in out.iterdir()) == ["keep.mp3"]
+    assert list(temp.iterdir()) == []
+    return process.returncode, err.decode()
+
+
+def started(_out: Path, _cache: Path) -> bool:
+    return True
+
+
+def synthesizing(_out: Path, cache: Path) -> bool:
+    return any(cache.rglob("*.wav"))
+
+
+def encoding(out: Path, _cache: Path) -> bool:
+    return any(p.name.endswith(".part") for p in out.iterdir())
+
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache = tmp_path_factory.mktemp("warm-cache")
+    env = {**os.environ, "COACH_CACHE_DIR": str(cache)}
+    subprocess.run(
+        [sys.executable, "-m", "coach", "plan", *EXPORT], env=env, check=True, capture_output=True
+    )
+    return cache
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_at_start_up(tmp_path, warm_cache, signum):
+    code, err = run_and_signal(tmp_path, warm_cache, signum, started)
+    # Before Python has run a line of coach the signal kills the process outright: that too
+    # leaves nothing behind and prints nothing.
+    assert code in (128 + signum, -signum), err
+    assert "Traceback" not in err and err.count("\n") <= 1
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_while_the_workers_synthesize(tmp_path, signum):
+    code, err = run_and_signal(tmp_path, tmp_path / "cold-cache", signum, synthesizing)
+    assert code == 128 + signum, err
+    assert err == report(signum) + "\n"
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_while_ffmpeg_encodes(tmp_path, warm_cache, signum):
+    code, err = run_and_signal(tmp_path, warm_cache, signum, encoding)
+    assert code == 128 + signum, err
+    assert err == report(signum) + "\n"
+
+
+def test_handlers_raise_interrupted_with_the_shell_code_and_defer_in_critical_sections():
+    saved = {s: signal.getsignal(s) for s in SIGNALS}
+    try:
+        install()
+        with pytest.raises(Interrupted) as caught:
+            with deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                held = True  # reached: the signal waited for the section to end
+            pytest.fail("the deferred signal was lost")
+        assert held and caught.value.exit_code == 143 and stopped() == signal.SIGTERM
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # clean-up runs undisturbed
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
