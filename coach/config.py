@@ -20,14 +20,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from coach.errors import ConfigError, OptionError, suggest
-from coach.options import parse_level, parse_pace
+from coach.options import parse_guidance, parse_level, parse_pace
 from coach.voice.cache import default_cache_dir
 from coach.voice.engines import ENGINES
 from coach.voice.engines.base import DEFAULT_WPM, RATE_RANGE
 
 Value = str | int | Path | None
-# The guidance levels of the coaching script (issue 9); the options module will own them.
-GUIDANCE = ("brief", "standard", "full")
 
 
 def _engine(value: object) -> str:
@@ -59,10 +57,7 @@ def _level(value: object) -> str:
 
 
 def _guidance(value: object) -> str:
-    text = _text(value).strip().lower()
-    if text not in GUIDANCE:
-        raise OptionError(f"{text!r} is not a guidance level: use {', '.join(GUIDANCE)}")
-    return text
+    return parse_guidance(_text(value)).value
 
 
 def _cache_dir(value: object) -> Path:

@@ -57,8 +57,8 @@ def _breath_tone(name: str, length: int) -> Samples:
     phase = 2 * np.pi * np.cumsum(freq) / RATE
     # sin(pi) comes out a hair below zero in floating point; clip it before the root.
     envelope = np.sqrt(np.clip(np.sin(np.pi * np.arange(length) / max(length - 1, 1)), 0, None))
-    tone = 0.02 * (np.sin(phase) + 0.3 * np.sin(2 * phase)) * envelope
-    return tone.astype(np.float32)
+    tone: Samples = (0.02 * (np.sin(phase) + 0.3 * np.sin(2 * phase)) * envelope).astype(np.float32)
+    return tone
 
 
 @dataclass(frozen=True)

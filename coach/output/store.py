@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.audio.wav import write_atomic
-from coach.definitions.model import Level
-from coach.options import PACES, Options
-from coach.script.timeline import SectionKind, Timeline
+from coach.script.timeline import Timeline
 
 ID_PATTERN = re.compile(r"[0-9a-f]{16}")
 MEDIA_TYPES: Mapping[str, str] = {".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
@@ -66,33 +64,6 @@ def session_key(parts: Mapping[str, Any]) -> str:
     """A short, stable digest of what makes a session what it is."""
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def session_title(timeline: Timeline, options: Options) -> str:
-    """What a session is, in a few words: "Healthy back · slow · 8 reps"."""
-    name = timeline.title
-    if timeline.routine == "custom":  # a list of exercises: name them, not "Your session"
-        names = [s.title for s in timeline.sections(SectionKind.EXERCISE)]
-        name = " + ".join(names[:2]) + (f" + {len(names) - 2} more" if len(names) > 2 else "")
-    paces = {value: key for key, value in PACES.items()}
-    parts = [name or timeline.title, paces.get(options.pace, f"pace {options.pace:g}")]
-    if options.reps is not None:
-        parts.append(_count(options.reps, "rep"))
-    if options.sets is not None:
-        parts.append(_count(options.sets, "set"))
-    if options.level is not Level.STANDARD:
-        parts.append(options.level.value)
-    if options.hold is not None:
-        parts.append(f"{options.hold:g} s holds")
-    if options.rest is not None:
-        parts.append(f"{options.rest:g} s rests")
-    if options.breath_tones:
-        parts.append("breath tones")
-    return " · ".join(parts)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 class SessionStore:

@@ -15,30 +15,38 @@ from pathlib import Path
 from typing import Any
 
 from coach import __version__
+from coach.definitions.catalog import CUSTOM_ID
 from coach.definitions.model import Level
-from coach.options import PACES, Options
-from coach.script.timeline import Section, Timeline
+from coach.options import PACES, Guidance, Options
+from coach.script.timeline import Section, SectionKind, Timeline
 
 
-def session_title(name: str, options: Options) -> str:
+def session_title(timeline: Timeline, options: Options) -> str:
     """What a session is, in a few words: "Healthy back · slow · 8 reps".
 
-    Only the choices that differ from a default are named, so the plain routine keeps its name.
+    The pace is always named (a feed lists several versions of one routine side by side); other
+    choices only where they differ from the routine's own.
     """
-    parts = [name]
-    if options.pace != 1.0:
-        words = {speed: word for word, speed in PACES.items()}
-        parts.append(words.get(options.pace, f"pace {options.pace:g}"))
-    if options.level is not Level.STANDARD:
-        parts.append(options.level.value)
+    name = timeline.title
+    if timeline.routine == CUSTOM_ID:  # a list of exercises: name them, not "Your session"
+        names = [s.title for s in timeline.sections(SectionKind.EXERCISE)]
+        name = " + ".join(names[:2]) + (f" + {len(names) - 2} more" if len(names) > 2 else "")
+    paces = {value: key for key, value in PACES.items()}
+    parts = [name, paces.get(options.pace, f"pace {options.pace:g}")]
     if options.reps is not None:
         parts.append(_count(options.reps, "rep"))
     if options.sets is not None:
         parts.append(_count(options.sets, "set"))
+    if options.level is not Level.STANDARD:
+        parts.append(options.level.value)
     if options.hold is not None:
         parts.append(f"{options.hold:g} s holds")
     if options.rest is not None:
         parts.append(f"{options.rest:g} s rests")
+    if options.guidance is not Guidance.STANDARD:
+        parts.append(f"{options.guidance.value} guidance")
+    if options.breath_tones:
+        parts.append("breath tones")
     return " · ".join(parts)
 
 

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from coach import session
 from coach.errors import CoachError
-from coach.options import LEVELS, PACES, REPS_RANGE
+from coach.options import LEVELS, PACES, REPS_RANGE, Guidance
 from coach.web.cover import cover_file
 from coach.web.feed import chapters_document, podcast_feed
 from coach.web.jobs import QueueFullError, RenderQueue, State, Status
@@ -147,6 +147,7 @@ class _Site:
                 "voices": [{"id": ident, "name": name} for ident, name in voices],
                 "paces": list(PACES),
                 "levels": list(LEVELS),
+                "guidances": [g.value for g in Guidance],
                 "default_level": "standard",
                 "reps_range": REPS_RANGE,
             }

@@ -10,7 +10,8 @@ from helpers import compile_ids
 
 from coach.definitions.model import Level
 from coach.options import Options
-from coach.output.store import SessionStore, session_key, session_title
+from coach.output.store import SessionStore, session_key
+from coach.output.tags import session_title
 
 
 @pytest.fixture

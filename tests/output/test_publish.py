@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_audio_tools
+from helpers import compile_ids
 
 from coach import session
 from coach.audio.mixer import Levels, Mix
@@ -64,13 +65,16 @@ def test_ogg_chapters_are_vorbis_comments(tmp_path, voice):
 
 
 def test_the_title_says_what_the_session_is():
-    assert session_title("Healthy back", Options(pace=0.75, reps=8)) == (
-        "Healthy back · slow · 8 reps"
+    def title(ident: str, options: Options) -> str:
+        return session_title(compile_ids(ident, options=options), options)
+
+    assert title("healthy-back", Options(pace=0.75, reps=8)) == "Healthy back · slow · 8 reps"
+    assert title("healthy-back", Options()) == "Healthy back · normal"
+    options = Options.from_strings(
+        pace="0.8", level="advanced", sets="1", hold="20", rest="5", guidance="brief"
     )
-    assert session_title("Healthy back", Options()) == "Healthy back"
-    options = Options.from_strings(pace="0.8", level="advanced", sets="1", hold="20", rest="5")
-    assert session_title("Short daily", options) == (
-        "Short daily · pace 0.8 · advanced · 1 set · 20 s holds · 5 s rests"
+    assert title("short-daily", options) == (
+        "Short daily · pace 0.8 · 1 set · advanced · 20 s holds · 5 s rests · brief guidance"
     )
 
 

@@ -42,6 +42,7 @@ def cli_error(*args: str) -> str:
         ({"reps": 0}, ["--reps", "0"]),
         ({"reps": "bridge=x"}, ["--reps", "bridge=x"]),
         ({"level": "expert"}, ["--level", "expert"]),
+        ({"guidance": "chatty"}, ["--guidance", "chatty"]),
         ({"sets": 11}, ["--sets", "11"]),
         ({"hold": 500}, ["--hold", "500"]),
         ({"only": ["bridge"], "skip": ["bridge"]}, ["--only", "bridge", "--skip", "bridge"]),

@@ -42,6 +42,7 @@
     const options = {
       pace: data.get("pace") || "normal",
       level: data.get("level") || undefined,
+      guidance: data.get("guidance") || undefined,
       breath_tones: data.get("breath_tones") === "on",
     };
     const reps = (data.get("reps") || "").trim();

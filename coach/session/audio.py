@@ -1,0 +1,168 @@
+"""Sessions with a voice: exact lengths, export, live play, and the machine's checks."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach.errors import ExitCode, SynthesisError
+from coach.options import Options
+from coach.script.compiler import compile_session, vocabulary
+from coach.script.lengths import MissingSpeechError, measured
+from coach.script.timeline import Timeline
+
+if TYPE_CHECKING:
+    from coach.audio.mixer import Levels, Mix
+    from coach.doctor import Check
+    from coach.output.export import Exported
+    from coach.output.measure import FileLevels
+    from coach.play.player import AudioSink, Clock, Player, Status
+    from coach.voice.store import Progress, Voice
+
+
+from coach.session.plans import plan, resolve
+
+
+def voice(
+    engine: str = "pyttsx3",
+    name: str | None = None,
+    rate: int = 150,
+    cache_dir: Path | None = None,
+) -> Voice:
+    """The voice a session speaks with: an engine, one of its voices, a rate, a phrase cache."""
+    from coach.voice.engines import VoiceSettings
+    from coach.voice.store import Voice
+
+    return Voice(VoiceSettings(name, rate, engine), cache_dir)
+
+
+def voiced_timeline(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    progress: Progress | None = None,
+    files: bool = True,
+) -> Timeline:
+    """The timeline with every speech length measured from the voice's own clips.
+
+    The voice prepares every phrase the session may say (in parallel) and hands the compiler a
+    frozen table of lengths. Only the "about N minutes" line can be new once lengths are exact;
+    the voice makes it and the compiler runs again.
+    """
+    routine, catalog = resolve(targets, files)
+    lengths: Mapping[str, float] = voice.prepare(
+        vocabulary(routine, catalog.exercises, options), progress
+    )
+    for _attempt in range(3):
+        try:
+            return compile_session(routine, catalog.exercises, options, measured(lengths))
+        except MissingSpeechError as missing:
+            lengths = voice.prepare([missing.text])
+    raise SynthesisError("the session's length would not settle", "try again")
+
+
+def export(
+    targets: Sequence[str],
+    options: Options,
+    out: Path,
+    voice: Voice,
+    fmt: str | None = None,
+    bitrate: str | None = None,
+    split: bool = False,
+    cues: bool = False,
+    synthesis_progress: Progress | None = None,
+    encode_progress: Progress | None = None,
+) -> Exported:
+    """Render the session to an audio file (or one per chapter with --split)."""
+    from coach.output.export import audio_format, check_bitrate, check_destination, ffmpeg
+    from coach.output.export import export as write
+    from coach.output.tags import session_title
+
+    audio = audio_format(out, fmt)
+    check_bitrate(bitrate)
+    ffmpeg()  # fail before minutes of synthesis, not after
+    # Every file it will write checked first; an estimated plan has the chapter titles.
+    check_destination(out, audio, plan(targets, options), split, cues)
+    timeline, mix, levels = mixed(targets, options, voice, synthesis_progress)
+    title = session_title(timeline, options)
+    return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels, title)
+
+
+def measure(path: Path) -> FileLevels:
+    """The loudness and true peak a written audio file really has (decoded by ffmpeg)."""
+    from coach.output.measure import measure_file
+
+    return measure_file(path)
+
+
+def mixed(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    progress: Progress | None,
+    files: bool = True,
+) -> tuple[Timeline, Mix, Levels]:
+    """What export and play share: the voiced timeline, its mix, and its (cached) levels."""
+    from coach.audio.levels import cached_levels
+    from coach.audio.mixer import Mix
+
+    timeline = voiced_timeline(targets, options, voice, progress, files)
+    mix = Mix(timeline, voice)
+    return timeline, mix, cached_levels(mix, voice.cache_dir)
+
+
+def player(
+    targets: Sequence[str],
+    options: Options,
+    voice: Voice,
+    sink: AudioSink | None = None,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+) -> Player:
+    """A player for the session, with the same timeline, mix and gain as an export."""
+    from coach.play.player import Player, SimpleaudioSink, render_pcm
+
+    timeline, mix, levels = mixed(targets, options, voice, progress)
+    return Player(
+        timeline, render_pcm(mix, levels.gain), sink or SimpleaudioSink(), clock, levels.gain
+    )
+
+
+def play(prepared: Player, start_from: str | None = None, quiet: bool = False) -> Status:
+    """Play a prepared session aloud, with keys when stdin is a terminal; return where it ended."""
+    from coach.play.player import run
+    from coach.play.terminal import display, single_keys
+
+    start = prepared.seek_exercise(start_from) if start_from else 0
+    controls = sys.stdin.isatty()
+    with (
+        single_keys() if controls else contextlib.nullcontext(None) as keys,
+        display(quiet, controls) as shown,
+    ):
+        prepared.start(start)
+        return run(prepared, keys, shown)
+
+
+def voices() -> list[tuple[str, str]]:
+    """(id, name) of every voice the engine has."""
+    from coach.voice.engines.pyttsx3_engine import list_voices
+
+    return [(info.id, info.name) for info in list_voices()]
+
+
+def doctor(cache_dir: Path | None = None) -> tuple[list[Check], ExitCode]:
+    """Every check of the machine, each with its fix, and the exit code they add up to."""
+    from coach.doctor import exit_code, run_checks
+
+    checks = run_checks(cache_dir)
+    return checks, exit_code(checks)
+
+
+def clear_cache(cache_dir: Path | None = None) -> int:
+    """Remove every cached clip and session analysis; return how many files went."""
+    from coach.voice.cache import clear_cache
+
+    return clear_cache(cache_dir)
