@@ -109,7 +109,7 @@ def test_tags_and_chapters_read_back(exported):
     tags = ID3(str(out))
     assert tags.version[:2] == (2, 3)
     # The title says what the session is; the album is the routine.
-    assert str(tags["TIT2"]) == "Your session · slow · 8 reps"
+    assert str(tags["TIT2"]) == "Bridge · slow · 8 reps"
     assert str(tags["TALB"]) == "Your session"
     assert (
         str(tags["TPE1"]) == "coach"
