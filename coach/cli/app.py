@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from coach.errors import CoachError, ExitCode
+from coach.errors import CoachError, ExitCode, quote
 from coach.signals import report
 
 
@@ -40,7 +40,7 @@ class _CoachGroup(TyperGroup):
             if ctx.meta.get("coach.traceback"):
                 raise
             _fail(
-                f"coach: internal error: {type(error).__name__}: {error} "
+                f"coach: internal error: {type(error).__name__}: {quote(str(error), 200)[1:-1]} "
                 "(run again with --traceback and report it)",
                 ExitCode.FAILURE,
             )
