@@ -44,6 +44,10 @@ def main() -> None:
         if signum is None or signals.reported():
             raise
         _exit_stopped(signum)
+    finally:
+        # The outcome is settled and the files are in place: a signal while Python shuts down
+        # would only turn a finished run into one killed by the signal.
+        signals.settle()
 
 
 def _exit_stopped(signum: int) -> None:

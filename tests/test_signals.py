@@ -132,3 +132,23 @@ def test_handlers_raise_interrupted_with_the_shell_code_and_defer_in_critical_se
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
+
+
+def test_the_private_tmpdir_holds_every_temporary_file_and_goes_at_the_end(tmp_path, monkeypatch):
+    import tempfile
+
+    from coach.signals import private_tmpdir
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with private_tmpdir() as folder:
+        assert folder.parent == tmp_path and os.environ["TMPDIR"] == str(folder)
+        made = Path(tempfile.mkdtemp())
+        child = subprocess.run(
+            [sys.executable, "-c", "import tempfile; print(tempfile.gettempdir())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert made.parent == folder and child.stdout.strip() == str(folder)
+    assert list(tmp_path.iterdir()) == [] and os.environ["TMPDIR"] == str(tmp_path)
