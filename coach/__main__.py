@@ -8,10 +8,25 @@ line, the temporary files removed, and the shell's exit code: 130, 143 or 129.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
-import sys
 
-from coach import signals
+
+def _stop_early(signum: int, _frame: object) -> None:
+    # Nothing has been made yet, so there is nothing to clean: say so and go, without the
+    # traceback Python would print for a Ctrl-C in the middle of an import.
+    with contextlib.suppress(OSError):
+        os.write(2, f"coach: {'interrupted' if signum == signal.SIGINT else 'stopped'}\n".encode())
+    os._exit(128 + signum)
+
+
+# First thing, before the imports below take their tens of milliseconds.
+for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_signum, _stop_early)
+
+import sys  # noqa: E402
+
+from coach import signals  # noqa: E402
 
 
 def main() -> None:
@@ -29,6 +44,10 @@ def main() -> None:
         if signum is None or signals.reported():
             raise
         _exit_stopped(signum)
+    finally:
+        # The outcome is settled and the files are in place: a signal while Python shuts down
+        # would only turn a finished run into one killed by the signal.
+        signals.settle()
 
 
 def _exit_stopped(signum: int) -> None:

@@ -58,6 +58,12 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+def settle() -> None:
+    """Ignore these signals from now on: the run's outcome is decided."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def stopped() -> int | None:
     """The signal that interrupted this run, if one did."""
     return _stopped[0] if _stopped else None

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
-from coach.errors import CoachError, ExitCode, suggest
+from coach.errors import CoachError, ExitCode, quote, suggest
 from coach.signals import report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,7 +67,7 @@ class _CoachGroup(TyperGroup):
             if ctx.meta.get("coach.traceback"):
                 raise
             _fail(
-                f"coach: internal error: {type(error).__name__}: {error} "
+                f"coach: internal error: {type(error).__name__}: {quote(str(error), 200)[1:-1]} "
                 "(run again with --traceback and report it)",
                 ExitCode.FAILURE,
             )

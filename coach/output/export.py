@@ -131,9 +131,8 @@ def export(
             _export_split(
                 encoder, timeline, mix, parts, fmt, bitrate, name, levels, stage, progress
             )
-            stage.temp(outputs.playlist or path).write_text(
-                _playlist(name, parts, mix), encoding="utf-8"
-            )
+            assert outputs.playlist is not None  # a split export always has one
+            stage.temp(outputs.playlist).write_text(_playlist(name, parts, mix), encoding="utf-8")
         else:
             (final,) = outputs.audio
             meta = ffmetadata(timeline, name, timeline.title, 1, 1, chapters)

@@ -14,7 +14,6 @@ Two checks, both measured with :mod:`coach.audio.loudness`:
 
 from __future__ import annotations
 
-import math
 import warnings
 from pathlib import Path
 
@@ -36,7 +35,8 @@ _DECODERS = {"mp3": "mp3", "m4a": "aac", "ogg": "vorbis", "wav": "pcm_s16le"}
 
 def check_mix(levels: Levels) -> None:
     """Refuse a session whose mix, at its gain, would be silent or clipped."""
-    _judge("the session", levels.loudness + levels.gain_db, levels.true_peak + levels.gain_db)
+    _refuse_silent("the session", levels.loudness + levels.gain_db)
+    _refuse_clipped("the session", levels.true_peak + levels.gain_db)
 
 
 def check_file(path: Path, fmt: str, mix: Mix, start: int, gain: float, name: str) -> None:
@@ -46,8 +46,11 @@ def check_file(path: Path, fmt: str, mix: Mix, start: int, gain: float, name: st
         raise ExportError(f"{name} came out empty; it was not saved", _FIX)
     meant = mix.render(start, start + len(heard), gain)
     file_level, mix_level = loudness(heard, RATE), loudness(meant, RATE)
-    _judge(name, file_level, true_peak(heard))
-    if math.isfinite(mix_level) and abs(file_level - mix_level) > TOLERANCE_DB:
+    _refuse_clipped(name, true_peak(heard))
+    if not mix_level > SILENT_LUFS:
+        return  # a quiet opening is the session's own; check_mix judged the whole of it
+    _refuse_silent(name, file_level)
+    if abs(file_level - mix_level) > TOLERANCE_DB:
         raise ExportError(
             f"{name} does not sound like the session ({file_level:.1f} LUFS where the mix "
             f"has {mix_level:.1f}); it was not saved",
@@ -55,9 +58,12 @@ def check_file(path: Path, fmt: str, mix: Mix, start: int, gain: float, name: st
         )
 
 
-def _judge(name: str, level: float, peak: float) -> None:
+def _refuse_silent(name: str, level: float) -> None:
     if not level > SILENT_LUFS:  # also catches NaN
         raise ExportError(f"{name} came out silent ({level:.1f} LUFS); it was not saved", _FIX)
+
+
+def _refuse_clipped(name: str, peak: float) -> None:
     if not peak <= CLIPPED_DBTP:
         raise ExportError(
             f"{name} came out clipped (true peak {peak:+.1f} dBTP); it was not saved", _FIX
