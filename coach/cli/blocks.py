@@ -68,6 +68,11 @@ SESSION_OPTIONS: Block = {
     ),
 }
 
+EngineName = Annotated[
+    str | None,
+    typer.Option("--engine", help="Only this speech engine.", show_default=False),
+]
+
 CacheDir = Annotated[
     Path | None,
     typer.Option("--cache-dir", help="Where synthesized phrases are kept.", show_default=False),
@@ -75,13 +80,21 @@ CacheDir = Annotated[
 
 VOICE_OPTIONS: Block = {
     "engine": (
-        Annotated[str, typer.Option(help="The speech engine (see 'coach voices').")],
+        Annotated[
+            str,
+            typer.Option(
+                help="The speech engine: pyttsx3, piper or festival (see 'coach voices')."
+            ),
+        ],
         "pyttsx3",
     ),
     "voice": (
         Annotated[
             str | None,
-            typer.Option(help="Engine voice id, e.g. en-us or en-us+f3 (see 'coach voices')."),
+            typer.Option(
+                help="The engine's voice: en-us+f3 (pyttsx3), joe or PATH.onnx (piper), slt "
+                "(festival); see 'coach voices'."
+            ),
         ],
         None,
     ),

@@ -11,7 +11,15 @@ import typer
 
 from coach import session
 from coach.cli.app import app
-from coach.cli.blocks import BreathTones, CacheDir, Format, Targets, session_options, voice_options
+from coach.cli.blocks import (
+    BreathTones,
+    CacheDir,
+    EngineName,
+    Format,
+    Targets,
+    session_options,
+    voice_options,
+)
 from coach.cli.progress import progress_bars
 from coach.errors import OptionError
 from coach.options import Options
@@ -162,29 +170,39 @@ def play(
 
 
 @app.command()
-def doctor(cache_dir: CacheDir = None) -> None:
-    """Check the voice engine, ffmpeg, the audio device and the cache; say how to fix each.
+def doctor(cache_dir: CacheDir = None, engine: EngineName = None) -> None:
+    """Check each speech engine, ffmpeg, the audio device and the cache; say how to fix each.
 
-    Example: coach doctor
+    Every engine says a test phrase a few times; the default engine (or --engine) must work,
+    the others are reported as optional.
+
+    Example: coach doctor --engine piper
     """
-    checks, code = session.doctor(cache_dir)
+    checks, code = session.doctor(cache_dir, engine)
     for check in checks:
-        mark = "ok     " if check.ok else "MISSING"
-        typer.echo(f"{mark} {check.name:<13} {check.detail}")
+        mark = "ok     " if check.ok else ("absent " if check.optional else "MISSING")
+        typer.echo(f"{mark} {check.name:<15} {check.detail}")
         if not check.ok:
-            typer.echo(f"        {'':<13} fix: {check.fix}")
+            typer.echo(f"        {'':<15} fix: {check.fix}")
     if code:
         raise typer.Exit(code)
 
 
 @app.command()
-def voices() -> None:
-    """List the voices the speech engine has.
+def voices(engine: EngineName = None) -> None:
+    """List every speech engine, whether it is installed, and its voices.
 
-    Example: coach voices
+    Example: coach voices --engine piper
     """
-    for ident, name in session.voices():
-        typer.echo(f"{ident:<28} {name}")
+    for item in session.voices(engine):
+        default = " (default)" if item.default else ""
+        state = "available" if item.problem is None else f"not available: {item.problem}"
+        typer.echo(f"{item.id}{default}: {item.summary}; {state}")
+        typer.echo(f"  licence: {item.licence}")
+        if item.problem is not None:
+            typer.echo(f"  install: {item.install}")
+        for ident, name in item.voices:
+            typer.echo(f"  {ident:<26} {name}")
 
 
 cache_app = typer.Typer(
