@@ -68,13 +68,15 @@ def scheme_string(text: str) -> str:
 class FestivalEngine:
     id = ID
 
-    def __init__(self, settings: VoiceSettings) -> None:
+    def __init__(self, settings: VoiceSettings, command: tuple[str, ...] = ()) -> None:
+        """``command``: what to run instead of ``festival --pipe`` (tests pass a fake)."""
         if settings.voice not in (None, "slt", VOICE):
             raise OptionError(
                 f"--voice {settings.voice!r} is not a festival voice here: use slt",
                 hint="'coach voices' lists what is installed",
             )
         self.settings = settings
+        self.command = command
         self._process: subprocess.Popen[str] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._errors: IO[str] | None = None
@@ -86,7 +88,7 @@ class FestivalEngine:
     def _start(self) -> subprocess.Popen[str]:
         if self._process is not None and self._process.poll() is None:
             return self._process
-        found = problem()
+        found = None if self.command else problem()
         if found:
             raise EngineError(f"the festival engine is not usable: {found}", f"run: {INSTALL}")
         self.close()
@@ -94,7 +96,7 @@ class FestivalEngine:
         self._errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - lives as long as festival
         speed = self.settings.rate / NATURAL_WPM
         self._process = subprocess.Popen(
-            ["festival", "--pipe"],
+            list(self.command or ("festival", "--pipe")),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
@@ -121,9 +123,7 @@ class FestivalEngine:
             self._errors.seek(0)
             lines = self._errors.read().strip().splitlines()
             said = f" ({lines[-1][:120]})" if lines else ""
-        return EngineError(
-            f"festival stopped{said}", f"check it runs: festival --version; {INSTALL}"
-        )
+        return EngineError(f"the festival engine stopped{said}", f"run: {INSTALL}")
 
     def say(self, text: str) -> Samples:
         process = self._start()

