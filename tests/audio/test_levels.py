@@ -80,7 +80,15 @@ def _poison(path, how: str) -> None:
 
 @pytest.mark.parametrize(
     "how",
-    ["nan gain", "+40 dB", "consistent but unsigned", "folder", "fifo", "link to /dev/zero", "junk"],
+    [
+        "nan gain",
+        "+40 dB",
+        "consistent but unsigned",
+        "folder",
+        "fifo",
+        "link to /dev/zero",
+        "junk",
+    ],
 )
 def test_a_poisoned_levels_entry_is_measured_again_never_used(tmp_path, how):
     genuine = cached_levels(_mix(), tmp_path)
