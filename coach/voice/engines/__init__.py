@@ -36,15 +36,15 @@ __all__ = [
 
 
 def _pyttsx3_problem() -> str | None:
-    from coach.voice.engines import pyttsx3_engine
+    from coach.voice.engines.pyttsx3_engine import problem
 
-    return pyttsx3_engine.problem()
+    return problem()
 
 
 def _pyttsx3_voices() -> list[VoiceInfo]:
-    from coach.voice.engines import pyttsx3_engine
+    from coach.voice.engines.pyttsx3_engine import list_voices
 
-    return pyttsx3_engine.list_voices()
+    return list_voices()
 
 
 def _pyttsx3(settings: VoiceSettings) -> Engine:
@@ -54,15 +54,15 @@ def _pyttsx3(settings: VoiceSettings) -> Engine:
 
 
 def _piper_problem() -> str | None:
-    from coach.voice.engines import piper_engine
+    from coach.voice.engines.piper_engine import problem
 
-    return piper_engine.problem()
+    return problem()
 
 
 def _piper_voices() -> list[VoiceInfo]:
-    from coach.voice.engines import piper_engine
+    from coach.voice.engines.piper_engine import voices
 
-    return piper_engine.voices()
+    return voices()
 
 
 def _piper(settings: VoiceSettings) -> Engine:
@@ -72,15 +72,15 @@ def _piper(settings: VoiceSettings) -> Engine:
 
 
 def _festival_problem() -> str | None:
-    from coach.voice.engines import festival_engine
+    from coach.voice.engines.festival_engine import problem
 
-    return festival_engine.problem()
+    return problem()
 
 
 def _festival_voices() -> list[VoiceInfo]:
-    from coach.voice.engines import festival_engine
+    from coach.voice.engines.festival_engine import voices
 
-    return festival_engine.voices()
+    return voices()
 
 
 def _festival(settings: VoiceSettings) -> Engine:

@@ -77,9 +77,9 @@ def engine_version() -> str:
 
 def list_voices(engine: Driver | None = None) -> list[VoiceInfo]:
     if engine is None and _espeak_here():
-        from coach.voice.engines import espeak_sync
+        from coach.voice.engines.espeak_sync import espeak
 
-        return espeak_sync.espeak().voices()
+        return espeak().voices()
     engine = engine or pyttsx3_engine()
     out = []
     for voice in engine.getProperty("voices"):
@@ -198,22 +198,22 @@ class Pyttsx3Engine:
         if self.speaker is not None:
             with tempfile.TemporaryDirectory(prefix="coach-voice-") as folder:
                 return self.speaker.speak_to_file(text, Path(folder) / "raw.wav")
-        from coach.voice.engines import espeak_sync
+        from coach.voice.engines.espeak_sync import say
 
         if not self._resolved:
             wanted = self.settings.voice
             self._voice = match_voice(wanted, list_voices()) if wanted else None
             self._resolved = True
-        return espeak_sync.say(text, self._voice, self.settings.rate)
+        return say(text, self._voice, self.settings.rate)
 
 
 def problem() -> str | None:
     """None when pyttsx3 can speak here, else what is missing."""
     try:
         if _espeak_here():
-            from coach.voice.engines import espeak_sync
+            from coach.voice.engines.espeak_sync import espeak
 
-            espeak_sync.espeak()
+            espeak()
         else:
             import pyttsx3  # noqa: F401
     except EngineError as error:
