@@ -9,6 +9,8 @@ a separate process, so its wall time and peak memory (max RSS, from wait4) are i
 - ffmpeg: ffmpeg alone encoding the same PCM with the same settings (best of three runs)
 - naive:  pyttsx3 for every spoken line, pydub `+=` to join them, one export
 - 2-hour: a warm export of a two-hour session, for memory that must not grow with length
+- engines: for each speech engine side by side (``--engines``), a cold export with its own
+  empty cache, a warm export (best of 3), and ffmpeg alone on that engine's PCM (best of 3)
 
 Targets: warm <= 1.3 x ffmpeg; warm >= 5 x faster than naive; 2-hour peak memory <= 200 MB.
 """
@@ -79,7 +81,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive baseline")
     parser.add_argument("--skip-long", action="store_true", help="leave out the two-hour session")
+    parser.add_argument(
+        "--engines",
+        default="pyttsx3,piper,festival",
+        help="speech engines to compare side by side (comma-separated; empty: none)",
+    )
+    parser.add_argument(
+        "--engines-only", action="store_true", help="only the side-by-side engine table"
+    )
     args = parser.parse_args()
+    if args.engines_only:
+        return engine_table([e for e in args.engines.split(",") if e])
     work = Path(tempfile.mkdtemp(prefix="coach-bench-"))
     env = {**os.environ, "COACH_CACHE_DIR": str(work / "cache")}
     rows: dict[str, tuple[float, float]] = {}
@@ -122,13 +134,44 @@ def main() -> int:
         print(f"naive baseline / warm export: {rows['naive baseline'][0] / warm:.1f} (target >= 5)")
     if "2-hour warm export" in rows:
         print(f"2-hour peak memory: {rows['2-hour warm export'][1]:.0f} MB (target <= 200)")
+    print()
+    return engine_table([e for e in args.engines.split(",") if e])
+
+
+def engine_table(engines: list[str]) -> int:
+    """Cold and warm export of the same session with each engine, and ffmpeg alone on its PCM."""
+    if not engines:
+        return 0
+    print(f"engines: coach export {' '.join(SESSION)} --engine E, each with its own cache\n")
+    print("| engine | minutes | cold export | warm export | ffmpeg alone | warm / ffmpeg |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for engine in engines:
+        work = Path(tempfile.mkdtemp(prefix=f"coach-bench-{engine}-"))
+        env = {**os.environ, "COACH_CACHE_DIR": str(work / "cache")}
+        out = work / "session.mp3"
+        export = coach("export", *SESSION, "--engine", engine, "-o", str(out))
+        cold = measure(export, env)[0]
+        warm = best_of(3, export, env)[0]
+        raw = work / "session.raw"
+        render = [PYTHON, __file__, "_render", str(raw), *SESSION, "--engine", engine]
+        subprocess.run(render, env=env, check=True)
+        encode = ["-c:a", "libmp3lame", "-q:a", "6", "-id3v2_version", "3", "-f", "mp3"]
+        pcm_in = ["-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(raw)]
+        alone = best_of(3, ["ffmpeg", "-v", "error", "-y", *pcm_in, *encode, str(work / "f.mp3")])
+        print(
+            f"| {engine} | {probe_minutes(out):.1f} | {cold:.1f} s | {warm:.1f} s "
+            f"| {alone[0]:.1f} s | {warm / alone[0]:.2f} |",
+            flush=True,
+        )
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
 def _session_args(argv: list[str]) -> tuple[list[str], Options]:
     from coach.options import Options
 
-    targets = [a for a in argv if not a.startswith("--") and not a.isdigit()]
+    engine = argv[argv.index("--engine") + 1] if "--engine" in argv else None
+    targets = [a for a in argv if not a.startswith("--") and not a.isdigit() and a != engine]
     sets = argv[argv.index("--sets") + 1] if "--sets" in argv else None
     return targets, Options.from_strings(sets=sets)
 
@@ -139,7 +182,8 @@ def _render(out: str, argv: list[str]) -> None:
     from coach.audio.mixer import Mix
 
     targets, options = _session_args(argv)
-    voice = session.voice()
+    engine = argv[argv.index("--engine") + 1] if "--engine" in argv else "pyttsx3"
+    voice = session.voice(engine)
     timeline = session.voiced_timeline(targets, options, voice)
     mix = Mix(timeline, voice)
     gain = mix.measure().gain

@@ -8,7 +8,7 @@ import sys
 
 from conftest import needs_audio_tools
 
-from coach.doctor import Check, check_cache, exit_code
+from coach.doctor import Check, check_cache, check_engine, exit_code, run_checks
 from coach.errors import ExitCode
 
 
@@ -34,7 +34,8 @@ def test_without_a_sound_card(tmp_path):
     result = doctor(tmp_path)
     assert result.returncode == ExitCode.NO_AUDIO_DEVICE, result.stdout + result.stderr
     out = result.stdout
-    assert "ok      voice" in out and "ok      ffmpeg" in out and "ok      phrase cache" in out
+    assert "ok      voice pyttsx3   pyttsx3-2.99/espeak-1.51/sync-fork: 3 of 3 alike" in out
+    assert "ok      ffmpeg" in out and "ok      phrase cache" in out
     assert "MISSING audio output" in out
     assert (
         "fix: connect speakers or headphones (aplay -l lists sound cards); until then 'coach export'"
@@ -49,7 +50,8 @@ def test_without_ffmpeg(tmp_path):
     empty.mkdir()
     result = doctor(tmp_path, path=str(empty))
     assert result.returncode == ExitCode.MISSING_DEPENDENCY
-    assert "MISSING ffmpeg        not installed" in result.stdout
+    assert "MISSING ffmpeg          not installed" in result.stdout
+    assert "absent  voice festival  festival is not installed" in result.stdout
     assert "fix: sudo apt-get install ffmpeg" in result.stdout
 
 
@@ -67,3 +69,30 @@ def test_exit_code_prefers_missing_software():
     ]
     assert exit_code(checks) == ExitCode.MISSING_DEPENDENCY
     assert exit_code([Check("a", True, "")]) == ExitCode.OK
+
+
+def test_every_check_is_printed_even_when_one_breaks(tmp_path):
+    def broken() -> Check:
+        raise RuntimeError("the check itself fell over")
+
+    def fine() -> Check:
+        return Check("fine", True, "all good")
+
+    checks = run_checks(tmp_path / "cache", checks=[broken, fine])
+    assert [c.name for c in checks] == ["broken", "fine", "phrase cache"]
+    assert not checks[0].ok and "RuntimeError: the check itself fell over" in checks[0].detail
+    assert exit_code(checks) == ExitCode.FAILURE
+
+
+def test_an_optional_engine_that_is_missing_does_not_fail_doctor():
+    checks = [Check("voice piper", False, "absent", "pip install", optional=True)]
+    assert exit_code(checks) == ExitCode.OK
+
+
+def test_a_missing_engine_check_gives_its_install_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    optional = check_engine("festival", required=False)
+    required = check_engine("festival", required=True)
+    assert optional.optional and not required.optional and not required.ok
+    assert required.fix == "sudo apt-get install festival festvox-us-slt-hts"
+    assert exit_code([required]) == ExitCode.MISSING_DEPENDENCY

@@ -134,6 +134,11 @@ SESSION_OPTIONS: Block = {
     ),
 }
 
+EngineName = Annotated[
+    str | None,
+    typer.Option("--engine", help="Only this speech engine.", show_default=False),
+]
+
 CacheDir = Annotated[
     Path | None,
     typer.Option(
@@ -151,8 +156,8 @@ VOICE_OPTIONS: Block = {
             str | None,
             typer.Option(
                 metavar="NAME",
-                help="The speech engine (default: pyttsx3, or 'engine' in your config; "
-                "see 'coach voices').",
+                help="The speech engine: pyttsx3, piper or festival (default: pyttsx3, or "
+                "'engine' in your config; see 'coach voices').",
                 show_default=False,
             ),
         ],
@@ -163,8 +168,9 @@ VOICE_OPTIONS: Block = {
             str | None,
             typer.Option(
                 metavar="ID",
-                help="The engine's voice, e.g. en-us or en-us+f3 (default: the engine's own, "
-                "or 'voice' in your config; see 'coach voices').",
+                help="The engine's voice: en-us+f3 (pyttsx3), joe or PATH.onnx (piper), slt "
+                "(festival) (default: the engine's own, or 'voice' in your config; see "
+                "'coach voices').",
                 show_default=False,
             ),
         ],
@@ -211,6 +217,19 @@ def _voice(
     return voice_from_settings(
         session.settings({"engine": engine, "voice": voice, "rate": rate, "cache_dir": cache_dir})
     )
+
+
+def _demo_voice(
+    engine: str | None, voice: str | None, rate: int | None, cache_dir: Path | None
+) -> Voice:
+    """The demo's voice: the natural one when installed, unless the user chose an engine."""
+    given = {"engine": engine, "voice": voice, "rate": rate, "cache_dir": cache_dir}
+    chosen = session.settings(given)
+    if chosen.items["engine"].source == "default" and chosen["voice"] is None:
+        natural = session.natural_engine()
+        if natural is not None:
+            chosen = session.settings({**given, "engine": natural})
+    return voice_from_settings(chosen)
 
 
 def voice_from_settings(chosen: Settings) -> Voice:
@@ -266,6 +285,7 @@ def _hints(function: Callable[..., Any], parameters: list[inspect.Parameter]) ->
 
 session_options = _with_block("options", SESSION_OPTIONS, _session_options)
 voice_options = _with_block("speaker", VOICE_OPTIONS, _voice)
+demo_voice_options = _with_block("speaker", VOICE_OPTIONS, _demo_voice)
 
 Targets = Annotated[
     list[str],

@@ -15,7 +15,14 @@ import typer
 
 from coach import session
 from coach.cli.app import app
-from coach.cli.blocks import BreathTones, Format, Targets, session_options, voice_options
+from coach.cli.blocks import (
+    BreathTones,
+    Format,
+    Targets,
+    demo_voice_options,
+    session_options,
+    voice_options,
+)
 from coach.cli.progress import progress_bars
 from coach.cli.words import count, length
 from coach.errors import AudioDeviceError, OptionError
@@ -47,7 +54,7 @@ Verbose = Annotated[
 
 
 @app.command(short_help="Make and play a short session: the place to start.")
-@voice_options
+@demo_voice_options
 def demo(
     ctx: typer.Context,
     speaker: Voice,
@@ -57,7 +64,8 @@ def demo(
     verbose: Verbose = False,
 ) -> None:
     """Export the built-in short-daily session (about eight minutes) to an MP3 with its cue sheet,
-    then play it aloud.
+    then play it aloud. It speaks with the natural Piper voice when that is installed (as set-up
+    does) and you have not chosen an engine; 'coach config set engine piper' makes it yours.
 
     Without a sound card nothing is played: the demo says where the file is and how to play it,
     and exits 0.

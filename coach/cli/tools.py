@@ -7,49 +7,58 @@ example is also what a usage error for a missing argument suggests.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from coach import session
 from coach.cli.app import _CoachTyper, app
-from coach.cli.blocks import CacheDir
+from coach.cli.blocks import CacheDir, EngineName
 from coach.cli.words import count
 
-if TYPE_CHECKING:
-    pass
 
+@app.command(short_help="Check each engine, ffmpeg, the sound card and the cache.")
+def doctor(cache_dir: CacheDir = None, engine: EngineName = None) -> None:
+    """Check each speech engine, ffmpeg, the audio device and the cache; say how to fix each.
 
-@app.command(short_help="Check the voice, ffmpeg, the sound card and the cache.")
-def doctor(cache_dir: CacheDir = None) -> None:
-    """Check the voice engine, ffmpeg, the audio device and the cache; say how to fix each.
+    Every engine says a test phrase a few times; the default engine (or --engine) must work,
+    the others are reported as optional.
 
     Examples:
 
     \b
       coach doctor
+      coach doctor --engine piper
     """
-    checks, code = session.doctor(_cache_dir(cache_dir))
+    checks, code = session.doctor(_cache_dir(cache_dir), engine)
     for check in checks:
-        mark = "ok     " if check.ok else "MISSING"
-        typer.echo(f"{mark} {check.name:<13} {check.detail}")
+        mark = "ok     " if check.ok else ("absent " if check.optional else "MISSING")
+        typer.echo(f"{mark} {check.name:<15} {check.detail}")
         if not check.ok:
-            typer.echo(f"        {'':<13} fix: {check.fix}")
+            typer.echo(f"        {'':<15} fix: {check.fix}")
     if code:
         raise typer.Exit(code)
 
 
-@app.command(short_help="List the voices for --voice.")
-def voices() -> None:
-    """List the voices the speech engine has.
+@app.command(short_help="List the speech engines and their voices.")
+def voices(engine: EngineName = None) -> None:
+    """List every speech engine, whether it is installed, and its voices (for --voice).
 
     Examples:
 
     \b
       coach voices
+      coach voices --engine piper
     """
-    for ident, name in session.voices():
-        typer.echo(f"{ident:<28} {name}")
+    for item in session.voices(engine):
+        default = " (default)" if item.default else ""
+        state = "available" if item.problem is None else f"not available: {item.problem}"
+        typer.echo(f"{item.id}{default}: {item.summary}; {state}")
+        typer.echo(f"  licence: {item.licence}")
+        if item.problem is not None:
+            typer.echo(f"  install: {item.install}")
+        for ident, name in item.voices:
+            typer.echo(f"  {ident:<26} {name}")
 
 
 cache_app = _CoachTyper(
@@ -121,11 +130,28 @@ def serve(
         bool, typer.Option("--new-token", help="Make a new secret token (old links stop working).")
     ] = False,
     cache_dir: CacheDir = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="The speech engine sessions speak with (default: 'engine' in your config).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve a page to make and play sessions on a phone, and a podcast feed of them.
 
-    Example: coach serve --lan
+    Examples:
+
+    \b
+      coach serve
+      coach serve --lan --engine piper
     """
     from coach.web.server import serve as run
 
-    run(port, lan, bind, new_token, typer.echo, cache_dir)
+    chosen = session.settings({"engine": engine, "cache_dir": cache_dir})
+    folder = chosen["cache_dir"]
+    run(
+        port, lan, bind, new_token, typer.echo,
+        None if folder is None else Path(str(folder)), str(chosen["engine"]),
+    )  # fmt: skip

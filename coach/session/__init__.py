@@ -14,11 +14,13 @@ True
 from __future__ import annotations
 
 from coach.session.audio import (
+    EngineVoices,
     clear_cache,
     doctor,
     export,
     measure,
     mixed,
+    natural_engine,
     play,
     player,
     voice,
@@ -54,6 +56,7 @@ from coach.session.store import (
 )
 
 __all__ = [
+    "EngineVoices",
     "Listing",
     "check_publish",
     "clear_cache",
@@ -66,6 +69,7 @@ __all__ = [
     "load",
     "measure",
     "mixed",
+    "natural_engine",
     "plan",
     "play",
     "player",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +34,10 @@ def voice(
     cache_dir: Path | None = None,
 ) -> Voice:
     """The voice a session speaks with: an engine, one of its voices, a rate, a phrase cache."""
-    from coach.voice.engines import VoiceSettings
+    from coach.voice.engines import VoiceSettings, spec
     from coach.voice.store import Voice
 
+    spec(engine)  # an unknown engine is refused before anything else
     return Voice(VoiceSettings(name, rate, engine), cache_dir)
 
 
@@ -146,18 +148,59 @@ def play(prepared: Player, start_from: str | None = None, quiet: bool = False) -
         return run(prepared, keys, shown)
 
 
-def voices() -> list[tuple[str, str]]:
-    """(id, name) of every voice the engine has."""
-    from coach.voice.engines.pyttsx3_engine import list_voices
+@dataclass(frozen=True)
+class EngineVoices:
+    """One speech engine as `coach voices` shows it."""
 
-    return [(info.id, info.name) for info in list_voices()]
+    id: str
+    summary: str
+    licence: str
+    default: bool
+    problem: str | None  # None: available
+    install: str
+    voices: tuple[tuple[str, str], ...]  # (id, name)
 
 
-def doctor(cache_dir: Path | None = None) -> tuple[list[Check], ExitCode]:
+NATURAL_ENGINE = "piper"
+
+
+def natural_engine() -> str | None:
+    """The natural voice's engine when it is installed here, else None."""
+    from coach.voice.engines import spec
+
+    return NATURAL_ENGINE if spec(NATURAL_ENGINE).problem() is None else None
+
+
+def voices(engine: str | None = None) -> list[EngineVoices]:
+    """Every engine (or the one named), whether it is available, and the voices it has."""
+    from coach.voice.engines import DEFAULT_ENGINE, ENGINES, spec
+
+    chosen = [spec(engine)] if engine else list(ENGINES.values())
+    out = []
+    for item in chosen:
+        problem = item.problem()
+        found = () if problem else tuple((v.id, v.name) for v in item.voices())
+        out.append(
+            EngineVoices(
+                item.id,
+                item.summary,
+                item.licence,
+                item.id == DEFAULT_ENGINE,
+                problem,
+                item.install,
+                found,
+            )
+        )
+    return out
+
+
+def doctor(
+    cache_dir: Path | None = None, engine: str | None = None
+) -> tuple[list[Check], ExitCode]:
     """Every check of the machine, each with its fix, and the exit code they add up to."""
     from coach.doctor import exit_code, run_checks
 
-    checks = run_checks(cache_dir)
+    checks = run_checks(cache_dir, engine=engine)
     return checks, exit_code(checks)
 
 

@@ -8,7 +8,10 @@ fork), on up to two cores.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -18,13 +21,14 @@ from types import MappingProxyType
 from typing import Any
 
 from coach.audio.wav import RATE, Samples
-from coach.errors import SynthesisError
+from coach.errors import CoachError, SynthesisError
 from coach.signals import worker_context
-from coach.voice.cache import PhraseCache, default_cache_dir
+from coach.voice.cache import MIN_SAMPLES, PhraseCache, check_folder, default_cache_dir
 from coach.voice.condition import condition
-from coach.voice.engines import Engine, VoiceSettings, create
+from coach.voice.engines import Engine, EngineError, VoiceSettings, create
 
 PHRASE_TIMEOUT_S = 30.0
+WORKER_START_S = 60.0  # loading a neural voice on a busy machine takes a while
 
 Progress = Callable[[int, int], None]  # (done, total)
 EngineFactory = Callable[[VoiceSettings], Engine]
@@ -59,6 +63,7 @@ class Voice:
     @property
     def cache(self) -> PhraseCache:
         if self._cache is None:
+            check_folder(self.cache_dir)
             engine = f"{self.engine.id}-{self.engine.version()}"
             self._cache = PhraseCache(self.cache_dir, self.settings, engine)
         return self._cache
@@ -104,60 +109,135 @@ class Voice:
         return self._peaks[text]
 
     def _synthesize(self, texts: list[str], progress: Progress | None) -> None:
-        if self.jobs <= 1 or len(texts) < 4 or self._engine_factory is not None:
-            for done, text in enumerate(texts, 1):
-                _synthesize_one(self.engine, self.cache, text)
-                if progress:
-                    progress(done, len(texts))
+        factory = self._engine_factory or create
+        if self.jobs <= 1 or len(texts) < 4 or not _picklable(factory):
+            self._synthesize_here(texts, progress)
             return
-        chunks = [texts[i :: self.jobs * 4] for i in range(self.jobs * 4)]
-        chunks = [c for c in chunks if c]
-        # A fresh process per worker (no engine crosses a fork), deaf to the terminal's signals:
-        # the main process stops the workers itself when it is interrupted.
-        context = worker_context()
-        pool = ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=context,
-            initializer=_worker_start,
-            initargs=(self.settings, str(self.cache.folder), self.cache.engine),
+        counter = _Counter(len(texts), progress)
+        remaining, failure = _in_workers(
+            texts, factory, self.settings, self.cache, self.jobs, counter
         )
-        done = 0
-        try:
-            futures = [pool.submit(_worker_say, chunk) for chunk in chunks]
-            for future, chunk in zip(futures, chunks, strict=True):
+        if failure is not None:
+            # A worker died, hung or failed: a fresh one tries what is left, one phrase at a time.
+            remaining, failure = _in_workers(
+                remaining, factory, self.settings, self.cache, 1, counter
+            )
+        if failure is not None:
+            text, reason = failure
+            raise self._failed(text, reason)
+
+    def _synthesize_here(self, texts: list[str], progress: Progress | None) -> None:
+        for done, text in enumerate(texts, 1):
+            try:
+                _synthesize_one(self.engine, self.cache, text)
+            except SynthesisError as error:
+                self._engine = None  # a fresh engine for the second try
                 try:
-                    future.result(timeout=PHRASE_TIMEOUT_S * (len(chunk) + 2))
-                except FutureTimeout:
-                    raise SynthesisError(
-                        f"the voice engine hung on {chunk[0]!r}", "run 'coach doctor'"
-                    ) from None
-                except BrokenProcessPool:
-                    raise SynthesisError(
-                        f"a voice worker died while saying {chunk[0]!r}", "run 'coach doctor'"
-                    ) from None
-                done += len(chunk)
-                if progress:
-                    progress(done, len(texts))
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+                    _synthesize_one(self.engine, self.cache, text)
+                except SynthesisError:
+                    raise self._failed(text, error.message) from None
+            if progress:
+                progress(done, len(texts))
+
+    def _failed(self, text: str, reason: str) -> EngineError:
+        return EngineError(
+            f"the {self.settings.engine} engine could not say {text!r} twice ({reason})",
+            "run 'coach doctor', or choose another --engine",
+        )
+
+
+class _Counter:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _picklable(factory: EngineFactory) -> bool:
+    try:
+        pickle.dumps(factory)
+    except Exception:
+        return False
+    return True
+
+
+def _in_workers(
+    texts: list[str],
+    factory: EngineFactory,
+    settings: VoiceSettings,
+    cache: PhraseCache,
+    jobs: int,
+    counter: _Counter,
+) -> tuple[list[str], tuple[str, str] | None]:
+    """Say ``texts`` in ``jobs`` spawned workers; return what is left and the first failure."""
+    # A fresh process per worker (no engine crosses a fork), deaf to the terminal's signals:
+    # the main process stops the workers itself when it is interrupted.
+    context = worker_context()
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(texts)),
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(factory, settings, str(cache.folder), cache.engine),
+    )
+    left = list(texts)
+    failure: tuple[str, str] | None = None
+    finished = False
+    try:
+        futures = [(text, pool.submit(_worker_say, text)) for text in texts]
+        for text, future in futures:
+            try:
+                future.result(timeout=WORKER_START_S + PHRASE_TIMEOUT_S)
+            except FutureTimeout:
+                failure = (text, f"no answer within {WORKER_START_S + PHRASE_TIMEOUT_S:.0f} s")
+            except BrokenProcessPool:
+                failure = (text, "its worker process died")
+            except SynthesisError as error:
+                failure = (text, error.message)
+            except CoachError:  # a missing engine, a bad voice, an unusable cache: no retry
+                raise
+            except Exception as error:
+                failure = (text, f"{type(error).__name__}: {error}"[:160])
+            if failure is not None:
+                break
+            left.remove(text)
+            counter.step()
+        finished = failure is None
+    finally:
+        if not finished:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+    # Phrases other workers finished after the failure are in the cache: only the rest remain.
+    still = [text for text in left if cache.get(text) is None]
+    for _ in range(len(left) - len(still)):
+        counter.step()
+    return still, failure
 
 
 def _synthesize_one(engine: Engine, cache: PhraseCache, text: str) -> None:
     clip = condition(engine.say(text))
-    if not len(clip):
-        raise SynthesisError(f"the voice produced only silence for {text!r}", "run 'coach doctor'")
+    if len(clip) < MIN_SAMPLES:
+        raise SynthesisError(f"the voice produced only silence for {text!r}")
     cache.put(text, clip)
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(settings: VoiceSettings, folder: str, engine: str) -> None:
-    _WORKER["engine"] = create(settings)
+def _worker_start(
+    factory: EngineFactory, settings: VoiceSettings, folder: str, engine: str
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C for everyone
+    _WORKER["factory"] = factory
+    _WORKER["settings"] = settings
     _WORKER["cache"] = PhraseCache(Path(folder), settings, engine)
 
 
-def _worker_say(texts: list[str]) -> int:
-    for text in texts:
-        _synthesize_one(_WORKER["engine"], _WORKER["cache"], text)
-    return len(texts)
+def _worker_say(text: str) -> None:
+    if "engine" not in _WORKER:  # made on the first phrase, so its errors reach the caller
+        _WORKER["engine"] = _WORKER["factory"](_WORKER["settings"])
+    _synthesize_one(_WORKER["engine"], _WORKER["cache"], text)

@@ -138,7 +138,9 @@ class _Site:
             entries = session.listing()
             try:
                 # The engine lives on the render thread only, so ask it there.
-                voices = self.queue.call(session.voices).result(timeout=60)
+                engine = self.config.engine
+                engines = self.queue.call(lambda: session.voices(engine)).result(timeout=60)
+                voices = [voice for engine in engines for voice in engine.voices]
             except Exception:
                 voices = []  # no engine: a render will say so in plain words
             self._choices = {

@@ -90,8 +90,9 @@ def serve(
     new_token: bool = False,
     say: Callable[[str], None] = print,
     cache_dir: Path | None = None,
+    engine: str = "pyttsx3",
 ) -> None:
-    """Serve the page, the API and the feed until interrupted."""
+    """Serve the page, the API and the feed until interrupted; sessions speak with ``engine``."""
     import uvicorn
 
     from coach.web.app import WebConfig, create_app
@@ -112,7 +113,10 @@ def serve(
         say(f"Podcast feed (add it in AntennaPod by address): {base}/feed.xml")
         say("Press Ctrl-C to stop.")
         config = WebConfig(
-            store=session.store_root(), token=token if lan else None, cache_dir=cache_dir
+            store=session.store_root(),
+            token=token if lan else None,
+            cache_dir=cache_dir,
+            engine=engine,
         )
         server = uvicorn.Server(
             uvicorn.Config(create_app(config), log_level="warning", lifespan="on", access_log=False)

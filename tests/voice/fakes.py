@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import wave
 from pathlib import Path
@@ -88,3 +89,47 @@ def speaker(engine: FakeEngine, settings: VoiceSettings | None = None) -> Speake
 def fake_pyttsx3(engine: FakeEngine):
     """An engine factory for :class:`coach.voice.store.Voice` that speaks through ``engine``."""
     return lambda settings: Pyttsx3Engine(settings, driver_factory=lambda: engine)
+
+
+# -- engines for the store's worker processes: module-level, so spawned workers can import them --
+
+
+class ToneEngine:
+    """Says every phrase as a tone whose length follows the text: a stand-in for any engine."""
+
+    id = "fake"
+
+    def __init__(self, settings: VoiceSettings) -> None:
+        self.settings = settings
+
+    def version(self) -> str:
+        return "1"
+
+    def say(self, text: str) -> np.ndarray:
+        seconds = 0.2 + 0.02 * len(text)
+        t = np.arange(int(seconds * RATE)) / RATE
+        return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+class CrashingEngine(ToneEngine):
+    """Kills its own process on a phrase with "crash" (once, or always for "always crash").
+
+    The voice setting names a folder where it leaves a mark, so a replaced worker (a new
+    process) knows the phrase has killed one worker already.
+    """
+
+    def say(self, text: str) -> np.ndarray:
+        mark = Path(str(self.settings.voice)) / "crashed"
+        if "always crash" in text or ("crash" in text and not mark.exists()):
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.write_text(text)
+            os._exit(9)
+        return super().say(text)
+
+
+def tone_engine(settings: VoiceSettings) -> ToneEngine:
+    return ToneEngine(settings)
+
+
+def crashing_engine(settings: VoiceSettings) -> CrashingEngine:
+    return CrashingEngine(settings)

@@ -1,11 +1,11 @@
-"""The pyttsx3 engine: espeak-ng on Linux, SAPI5 on Windows, NSSS on macOS, through one code path.
+"""The pyttsx3 engine, coach's default: espeak-ng on Linux, SAPI5 on Windows, NSSS on macOS.
 
-pyttsx3 2.99's espeak driver is racy: ``runAndWait`` may return before the WAV is written, only
-the last text queued before a run is spoken, property changes can be lost, and saving prints
-"Audio saved to" on stdout. So :class:`Speaker` keeps one engine per process (created lazily in
-the process that uses it, never before a fork), queues exactly one phrase per run, waits for the
-``finished-utterance`` callback, keeps stdout quiet, reads the properties back, verifies the
-file, and tries once more before giving up with an error naming the phrase.
+On Linux the phrases are said through :mod:`coach.voice.engines.espeak_sync` (pyttsx3's espeak
+binding driven synchronously; that module explains why pyttsx3's own driver flakes). On Windows
+and macOS, :class:`Speaker` drives pyttsx3's driver: one engine per process (created lazily in
+the process that uses it, never before a fork), exactly one phrase per run, waiting for the
+``finished-utterance`` callback with stdout kept quiet, the rate read back and the file verified,
+and one more try before an error naming the phrase.
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from coach.audio.wav import Samples, read_wav, wav_problem
-from coach.errors import MissingDependencyError, OptionError, SynthesisError, suggest
-from coach.voice.engines.base import VoiceSettings
+from coach.errors import SynthesisError
+from coach.voice.engines.base import EngineError, VoiceInfo, VoiceSettings, match_voice
 
 ID = "pyttsx3"
+INSTALL = (
+    "sudo apt-get install --reinstall espeak-ng espeak-ng-data"
+    if sys.platform.startswith("linux")
+    else "pip install pyttsx3==2.99"
+)
 PHRASE_TIMEOUT_S = 30.0
 
 
@@ -43,18 +47,15 @@ def pyttsx3_engine() -> Driver:
     try:
         import pyttsx3
     except ImportError as error:  # pragma: no cover - pyttsx3 is a dependency
-        raise MissingDependencyError(
-            f"pyttsx3 is not installed ({error})", "run scripts/setup.sh"
+        raise EngineError(
+            f"the pyttsx3 engine is not installed ({error})", f"run: {INSTALL}"
         ) from None
     driver = "espeak" if sys.platform.startswith("linux") else None
     try:
         with _quiet():
             return pyttsx3.init(driver) if driver else pyttsx3.init()  # type: ignore[no-any-return]
     except Exception as error:
-        raise MissingDependencyError(
-            f"no voice engine: {error}",
-            "install espeak-ng: sudo apt-get install espeak-ng (or run scripts/setup.sh)",
-        ) from None
+        raise EngineError(f"the pyttsx3 engine cannot start: {error}", f"run: {INSTALL}") from None
 
 
 def engine_version() -> str:
@@ -74,14 +75,11 @@ def engine_version() -> str:
     return f"pyttsx3-{pyttsx3_version}/espeak-{espeak}"
 
 
-@dataclass(frozen=True)
-class VoiceInfo:
-    id: str
-    name: str
-    languages: tuple[str, ...]
-
-
 def list_voices(engine: Driver | None = None) -> list[VoiceInfo]:
+    if engine is None and _espeak_here():
+        from coach.voice.engines.espeak_sync import espeak
+
+        return espeak().voices()
     engine = engine or pyttsx3_engine()
     out = []
     for voice in engine.getProperty("voices"):
@@ -93,21 +91,8 @@ def list_voices(engine: Driver | None = None) -> list[VoiceInfo]:
     return out
 
 
-def match_voice(wanted: str, voices: Sequence[VoiceInfo]) -> str:
-    """The engine id for ``wanted`` (an id, an id without its family, or a name), variant kept."""
-    base, plus, variant = wanted.partition("+")
-    for voice in voices:
-        if base.lower() in (
-            voice.id.lower(),
-            voice.id.rsplit("/", 1)[-1].lower(),
-            voice.name.lower(),
-        ):
-            return voice.id + plus + variant
-    names = sorted({v.id.rsplit("/", 1)[-1] for v in voices})
-    raise OptionError(
-        f"unknown voice {wanted!r}{suggest(base, names)}",
-        hint="'coach voices' lists what is installed",
-    )
+def _espeak_here() -> bool:
+    return sys.platform.startswith("linux")
 
 
 class Speaker:
@@ -187,18 +172,52 @@ def _quiet() -> Iterator[None]:
 
 
 class Pyttsx3Engine:
-    """The :class:`coach.voice.engines.Engine` face of :class:`Speaker`."""
+    """The :class:`coach.voice.engines.Engine` face of pyttsx3.
+
+    On Linux it says phrases through espeak-ng synchronously, one forked child per phrase; given
+    a ``driver_factory`` (Windows, macOS, tests) it drives that pyttsx3 driver via :class:`Speaker`.
+    """
 
     id = ID
 
     def __init__(
-        self, settings: VoiceSettings, driver_factory: Callable[[], Driver] = pyttsx3_engine
+        self, settings: VoiceSettings, driver_factory: Callable[[], Driver] | None = None
     ) -> None:
-        self.speaker = Speaker(settings, driver_factory)
+        self.settings = settings
+        self.speaker: Speaker | None = None
+        if driver_factory is not None or not _espeak_here():
+            self.speaker = Speaker(settings, driver_factory or pyttsx3_engine)
+        self._voice: str | None = None
+        self._resolved = False
 
     def version(self) -> str:
-        return engine_version()
+        method = "sync-fork" if self.speaker is None else "driver"
+        return f"{engine_version()}/{method}"
 
     def say(self, text: str) -> Samples:
-        with tempfile.TemporaryDirectory(prefix="coach-voice-") as folder:
-            return self.speaker.speak_to_file(text, Path(folder) / "raw.wav")
+        if self.speaker is not None:
+            with tempfile.TemporaryDirectory(prefix="coach-voice-") as folder:
+                return self.speaker.speak_to_file(text, Path(folder) / "raw.wav")
+        from coach.voice.engines.espeak_sync import say
+
+        if not self._resolved:
+            wanted = self.settings.voice
+            self._voice = match_voice(wanted, list_voices()) if wanted else None
+            self._resolved = True
+        return say(text, self._voice, self.settings.rate)
+
+
+def problem() -> str | None:
+    """None when pyttsx3 can speak here, else what is missing."""
+    try:
+        if _espeak_here():
+            from coach.voice.engines.espeak_sync import espeak
+
+            espeak()
+        else:
+            import pyttsx3  # noqa: F401
+    except EngineError as error:
+        return error.message
+    except ImportError as error:
+        return f"pyttsx3 is not installed ({error})"
+    return None
