@@ -216,7 +216,7 @@ def _in_workers(
     still = [text for text in left if cache.get(text) is None]
     for _ in range(len(left) - len(still)):
         counter.step()
-    return still, failure
+    return still, (failure if still else None)
 
 
 def _synthesize_one(engine: Engine, cache: PhraseCache, text: str) -> None:
