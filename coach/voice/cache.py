@@ -59,9 +59,9 @@ def unusable(folder: Path, error: OSError) -> CacheError:
 def check_folder(folder: Path) -> None:
     """Raise :class:`CacheError` unless ``folder`` is (or can become) a writable folder."""
     try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(20, "it is not a folder")
         folder.mkdir(parents=True, exist_ok=True)
-        if not folder.is_dir():
-            raise NotADirectoryError(20, "not a folder")
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe."):
             pass
     except OSError as error:

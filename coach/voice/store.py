@@ -3,7 +3,10 @@
 :meth:`Voice.prepare` makes sure every phrase a session may need has a clip and returns the
 frozen table of their lengths that the compiler reads; the compiler itself never synthesizes.
 Missing phrases are spoken by spawned worker processes (one engine each, never created before a
-fork), on up to two cores.
+fork), on up to two cores. A worker that dies, hangs or fails is replaced by a fresh process that
+tries the phrases left one at a time; a phrase that fails there too ends the run with one line
+naming it and the engine (exit 3). Engines that are missing, a bad voice or an unusable cache
+stop at once: trying again would not help.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ class Voice:
         remaining, failure = _in_workers(
             texts, factory, self.settings, self.cache, self.jobs, counter
         )
-        if failure is not None:
+        if failure is not None and remaining:
             # A worker died, hung or failed: a fresh one tries what is left, one phrase at a time.
             remaining, failure = _in_workers(
                 remaining, factory, self.settings, self.cache, 1, counter
@@ -215,7 +218,7 @@ def _in_workers(
     still = [text for text in left if cache.get(text) is None]
     for _ in range(len(left) - len(still)):
         counter.step()
-    return still, failure
+    return still, (failure if still else None)
 
 
 def _synthesize_one(engine: Engine, cache: PhraseCache, text: str) -> None:
