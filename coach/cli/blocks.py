@@ -136,7 +136,7 @@ SESSION_OPTIONS: Block = {
 
 EngineName = Annotated[
     str | None,
-    typer.Option("--engine", help="Only this speech engine.", show_default=False),
+    typer.Option("--engine", metavar="NAME", help="Only this speech engine.", show_default=False),
 ]
 
 CacheDir = Annotated[

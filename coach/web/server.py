@@ -97,6 +97,7 @@ def serve(
 
     from coach.web.app import WebConfig, create_app
 
+    session.voice(engine, cache_dir=cache_dir)  # an unknown engine is refused before binding
     host = host or (ANY_ADDRESS if lan else "127.0.0.1")
     token = load_token(session.data_dir(), new_token) if lan or new_token else None
     sock = bind(host, port)

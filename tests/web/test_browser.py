@@ -146,22 +146,23 @@ def test_make_play_and_jump_by_chapter(browser, store: Path, shared_cache: Path)
         assert driver.find_element(By.ID, "player-title").text == status["title"]
 
 
-def test_a_failed_render_is_told_in_plain_words(browser, store: Path, shared_cache: Path) -> None:
+def test_a_failed_render_is_told_in_plain_words(browser, store: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     wait = WebDriverWait(driver, WAIT_S, poll_frequency=0.1)
-    # An engine that is not there fails on the render thread, as a missing one would.
-    config = WebConfig(store=store, cache_dir=shared_cache, engine="no-such-engine")
+    # A phrase cache that is a file fails on the render thread, as a real fault would.
+    not_a_folder = store.parent / "not-a-folder"
+    not_a_folder.write_text("")
+    config = WebConfig(store=store, cache_dir=not_a_folder)
     with live_server(config) as base:
         driver.get(f"{base}/")
         driver.find_element(By.ID, "make").click()  # the first routine, as the page offers
         error = driver.find_element(By.ID, "form-error")
         wait.until(lambda _: error.is_displayed())
-        assert error.text == (
-            "This session could not be made: --engine 'no-such-engine' is not an engine: "
-            "use pyttsx3"
+        assert error.text.startswith(
+            f"This session could not be made: the phrase cache {not_a_folder} is not usable"
         )
         assert not driver.find_element(By.ID, "player").is_displayed()
         assert not driver.find_element(By.ID, "progress").is_displayed()

@@ -111,9 +111,11 @@ def test_unknown_session_is_404(api: httpx.Client) -> None:
     assert api.get("/api/sessions/not-an-id").status_code == 404
 
 
-def test_a_render_that_fails_says_why_in_plain_words(store: Path, shared_cache: Path) -> None:
-    # An engine that does not exist fails on the render thread, as a real fault would.
-    config = WebConfig(store=store, cache_dir=shared_cache, engine="no-such-engine")
+def test_a_render_that_fails_says_why_in_plain_words(store: Path) -> None:
+    # A phrase cache that is a file fails on the render thread, as a real fault would.
+    not_a_folder = store.parent / "not-a-folder"
+    not_a_folder.write_text("")
+    config = WebConfig(store=store, cache_dir=not_a_folder)
     with live_server(config) as base, httpx.Client(base_url=base, timeout=30) as http:
         ident = http.post("/api/sessions", json=TINY).json()["id"]
         status = wait_for(
@@ -121,7 +123,7 @@ def test_a_render_that_fails_says_why_in_plain_words(store: Path, shared_cache: 
             what="the render to finish",
         )
     assert status["state"] == "failed"
-    assert status["error"] == "--engine 'no-such-engine' is not an engine: use pyttsx3"
+    assert status["error"].startswith(f"the phrase cache {not_a_folder} is not usable")
     assert status["audio"] is None
 
 
