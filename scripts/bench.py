@@ -102,12 +102,7 @@ def main() -> int:
     forget_levels = functools.partial(shutil.rmtree, work / "cache" / "levels", ignore_errors=True)
     rows["warm export, new session"] = best_of(3, export, env, before=forget_levels)
     rows["warm export"] = best_of(3, export, env)
-    raw = work / "session.raw"
-    subprocess.run([PYTHON, __file__, "_render", str(raw), *SESSION], env=env, check=True)
-    encode = ["-c:a", "libmp3lame", "-q:a", "6", "-id3v2_version", "3", "-f", "mp3"]
-    pcm_in = ["-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(raw)]
-    ffmpeg_only = ["ffmpeg", "-v", "error", "-y", *pcm_in, *encode, str(work / "ffmpeg.mp3")]
-    rows["ffmpeg only"] = best_of(3, ffmpeg_only)
+    rows["ffmpeg only"] = ffmpeg_alone(work, SESSION, env)
     if not args.skip_naive:
         naive = [PYTHON, __file__, "_naive", str(work / "naive.mp3"), *SESSION]
         rows["naive baseline"] = measure(naive, env)
@@ -138,6 +133,16 @@ def main() -> int:
     return engine_table([e for e in args.engines.split(",") if e])
 
 
+def ffmpeg_alone(work: Path, argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """ffmpeg alone: the export's own encoding command, on the session's PCM read from a file."""
+    from coach.output.export import AudioFormat, encode_command
+
+    raw, meta = work / "session.raw", work / "session.ffmeta"
+    subprocess.run([PYTHON, __file__, "_render", str(raw), *argv], env=env, check=True)
+    command = encode_command("ffmpeg", str(raw), meta, work / "alone.mp3", AudioFormat.MP3)
+    return best_of(3, command)
+
+
 def engine_table(engines: list[str]) -> int:
     """Cold and warm export of the same session with each engine, and ffmpeg alone on its PCM."""
     if not engines:
@@ -152,12 +157,7 @@ def engine_table(engines: list[str]) -> int:
         export = coach("export", *SESSION, "--engine", engine, "-o", str(out))
         cold = measure(export, env)[0]
         warm = best_of(3, export, env)[0]
-        raw = work / "session.raw"
-        render = [PYTHON, __file__, "_render", str(raw), *SESSION, "--engine", engine]
-        subprocess.run(render, env=env, check=True)
-        encode = ["-c:a", "libmp3lame", "-q:a", "6", "-id3v2_version", "3", "-f", "mp3"]
-        pcm_in = ["-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(raw)]
-        alone = best_of(3, ["ffmpeg", "-v", "error", "-y", *pcm_in, *encode, str(work / "f.mp3")])
+        alone = ffmpeg_alone(work, [*SESSION, "--engine", engine], env)
         print(
             f"| {engine} | {probe_minutes(out):.1f} | {cold:.1f} s | {warm:.1f} s "
             f"| {alone[0]:.1f} s | {warm / alone[0]:.2f} |",
@@ -180,6 +180,7 @@ def _render(out: str, argv: list[str]) -> None:
     """Write the warm session's PCM, exactly as export hands it to ffmpeg."""
     from coach import session
     from coach.audio.mixer import Mix
+    from coach.output.tags import ffmetadata
 
     targets, options = _session_args(argv)
     engine = argv[argv.index("--engine") + 1] if "--engine" in argv else "pyttsx3"
@@ -190,6 +191,9 @@ def _render(out: str, argv: list[str]) -> None:
     with Path(out).open("wb") as handle:
         for chunk in mix.pcm16(gain):
             handle.write(chunk)
+    # The tags and chapters the export writes with it, for the same encoding command.
+    meta = ffmetadata(timeline, timeline.title, timeline.title, 1, 1, timeline.chapters())
+    Path(out).with_suffix(".ffmeta").write_text(meta, encoding="utf-8")
 
 
 def _naive(out: str, argv: list[str]) -> None:

@@ -220,6 +220,28 @@ def _widen_pipe(fd: int) -> None:
         fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
 
 
+def encode_command(
+    encoder: str,
+    source: str,
+    metadata: Path,
+    out: Path,
+    fmt: AudioFormat,
+    bitrate: str | None = None,
+) -> list[str]:
+    """The ffmpeg command that encodes 16-bit mono PCM from ``source`` (``pipe:0`` or a file),
+    with the tags and chapters of an FFMETADATA file. ``scripts/bench.py`` times this very
+    command on a file as "ffmpeg alone"."""
+    muxer, vbr, cbr = _CODECS[fmt]
+    codec = [*cbr, "-b:a", bitrate] if bitrate and fmt is not AudioFormat.WAV else vbr
+    return [
+        encoder, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", source,
+        "-f", "ffmetadata", "-i", str(metadata),
+        "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+        *codec, *_EXTRA.get(fmt, []), "-f", muxer, str(out),
+    ]  # fmt: skip
+
+
 def _encode(
     encoder: str,
     mix: Mix,
@@ -232,19 +254,11 @@ def _encode(
     bitrate: str | None,
     progress: Progress | None,
 ) -> None:
-    muxer, vbr, cbr = _CODECS[fmt]
-    codec = [*cbr, "-b:a", bitrate] if bitrate and fmt is not AudioFormat.WAV else vbr
     with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
         meta_path = Path(folder) / "metadata.txt"
         meta_path.write_text(metadata, encoding="utf-8")
         log_path = Path(folder) / "ffmpeg.log"
-        command = [
-            encoder, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0",
-            "-f", "ffmetadata", "-i", str(meta_path),
-            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-            *codec, *_EXTRA.get(fmt, []), "-f", muxer, str(out),
-        ]  # fmt: skip
+        command = encode_command(encoder, "pipe:0", meta_path, out, fmt, bitrate)
         with log_path.open("wb") as log:
             # Its own session: a Ctrl-C meant for coach reaches coach, which stops ffmpeg itself,
             # rather than ffmpeg first (which would look like an encoding failure).
