@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -34,7 +35,10 @@ def test_without_a_sound_card(tmp_path):
     result = doctor(tmp_path)
     assert result.returncode == ExitCode.NO_AUDIO_DEVICE, result.stdout + result.stderr
     out = result.stdout
-    assert "ok      voice pyttsx3   pyttsx3-2.99/espeak-1.51/sync-fork: 3 of 3 alike" in out
+    # Debian 12 has espeak-ng 1.51, Debian 13 1.52: the version is whatever is installed.
+    assert re.search(
+        r"ok      voice pyttsx3   pyttsx3-2\.99/espeak-[\d.]+/sync-fork: 3 of 3 alike", out
+    )
     assert "ok      ffmpeg" in out and "ok      phrase cache" in out
     assert "MISSING audio output" in out
     assert (
