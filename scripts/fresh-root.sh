@@ -56,6 +56,10 @@ snapshot=$(git stash create 2>/dev/null || true)
 git archive "${snapshot:-HEAD}" | tar -x -C "$root/root/coach"
 
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Every installed Debian has an /etc/hosts naming localhost (the installer writes it); a bookworm
+# minbase root has none, and the browser test's driver is reached at "localhost".
+[ -f "$root/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+  >"$root/etc/hosts"
 # Trust what this machine trusts (a network that inspects TLS has its own certificate authority).
 env_extra=""
 if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
