@@ -28,14 +28,15 @@ from coach.script.timeline import Role, SectionKind, Timeline
 from coach.script.timing import TIMING
 
 
-def vocabulary(
+def draft(
     routine: Routine, exercises: Mapping[str, Exercise], options: Options
-) -> tuple[str, ...]:
-    """Every phrase the session may say, in order: what a voice prepares before compiling.
+) -> tuple[Timeline, tuple[str, ...]]:
+    """The session with estimated speech lengths, and every phrase it may say, in order.
 
     The compiler asks the length of every phrase it might say, said or not (prompts for quiet
     moments, shorter cues for holds, countdown words), so compiling once with estimated lengths
-    lists them all; only the "about N minutes" line can differ once lengths are measured.
+    lists them all: what a voice prepares before compiling again with the measured lengths.
+    Only the "about N minutes" line can differ then.
     """
     asked: dict[str, None] = {}
 
@@ -43,8 +44,14 @@ def vocabulary(
         asked[text] = None
         return estimate_speech_seconds(text)
 
-    compile_session(routine, exercises, options, record)
-    return tuple(asked)
+    return compile_session(routine, exercises, options, record), tuple(asked)
+
+
+def vocabulary(
+    routine: Routine, exercises: Mapping[str, Exercise], options: Options
+) -> tuple[str, ...]:
+    """Every phrase the session may say, in order (see :func:`draft`)."""
+    return draft(routine, exercises, options)[1]
 
 
 def compile_session(

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coach.definitions.catalog import Catalog
+from coach.definitions.model import Routine
 from coach.errors import ExitCode, SynthesisError
 from coach.options import Options
-from coach.script.compiler import compile_session, vocabulary
+from coach.script.compiler import compile_session, draft
 from coach.script.lengths import MissingSpeechError, measured
 from coach.script.timeline import Timeline
+from coach.session.plans import resolve
 
 if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
@@ -22,9 +25,6 @@ if TYPE_CHECKING:
     from coach.output.measure import FileLevels
     from coach.play.player import AudioSink, Clock, Player, Status
     from coach.voice.store import Progress, Voice
-
-
-from coach.session.plans import plan, resolve
 
 
 def voice(
@@ -41,6 +41,22 @@ def voice(
     return Voice(VoiceSettings(name, rate, engine), cache_dir)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A session resolved and compiled with estimated lengths: its chapters, and every phrase
+    a voice must prepare. Export checks its files against it, then voices it."""
+
+    routine: Routine
+    catalog: Catalog
+    timeline: Timeline
+    phrases: tuple[str, ...]
+
+
+def drafted(targets: Sequence[str], options: Options, files: bool = True) -> Draft:
+    routine, catalog = resolve(targets, files)
+    return Draft(routine, catalog, *draft(routine, catalog.exercises, options))
+
+
 def voiced_timeline(
     targets: Sequence[str],
     options: Options,
@@ -48,19 +64,19 @@ def voiced_timeline(
     progress: Progress | None = None,
     files: bool = True,
 ) -> Timeline:
-    """The timeline with every speech length measured from the voice's own clips.
+    """The timeline with every speech length measured from the voice's own clips."""
+    return _voiced(drafted(targets, options, files), options, voice, progress)
 
-    The voice prepares every phrase the session may say (in parallel) and hands the compiler a
+
+def _voiced(session: Draft, options: Options, voice: Voice, progress: Progress | None) -> Timeline:
+    """The voice prepares every phrase of the draft (in parallel) and hands the compiler a
     frozen table of lengths. Only the "about N minutes" line can be new once lengths are exact;
-    the voice makes it and the compiler runs again.
-    """
-    routine, catalog = resolve(targets, files)
-    lengths: Mapping[str, float] = voice.prepare(
-        vocabulary(routine, catalog.exercises, options), progress
-    )
+    the voice makes it and the compiler runs again."""
+    exercises = session.catalog.exercises
+    lengths: Mapping[str, float] = voice.prepare(session.phrases, progress)
     for _attempt in range(3):
         try:
-            return compile_session(routine, catalog.exercises, options, measured(lengths))
+            return compile_session(session.routine, exercises, options, measured(lengths))
         except MissingSpeechError as missing:
             lengths = voice.prepare([missing.text])
     raise SynthesisError("the session's length would not settle", "try again")
@@ -86,9 +102,10 @@ def export(
     audio = audio_format(out, fmt)
     check_bitrate(bitrate)
     ffmpeg()  # fail before minutes of synthesis, not after
-    # Every file it will write checked first; an estimated plan has the chapter titles.
-    check_destination(out, audio, plan(targets, options), split, cues)
-    timeline, mix, levels = mixed(targets, options, voice, synthesis_progress)
+    # Every file it will write checked first; the draft has the chapter titles.
+    session = drafted(targets, options)
+    check_destination(out, audio, session.timeline, split, cues)
+    timeline, mix, levels = mixed(session, options, voice, synthesis_progress)
     title = session_title(timeline, options)
     return write(timeline, mix, out, audio, bitrate, split, cues, encode_progress, levels, title)
 
@@ -101,17 +118,13 @@ def measure(path: Path) -> FileLevels:
 
 
 def mixed(
-    targets: Sequence[str],
-    options: Options,
-    voice: Voice,
-    progress: Progress | None,
-    files: bool = True,
+    session: Draft, options: Options, voice: Voice, progress: Progress | None
 ) -> tuple[Timeline, Mix, Levels]:
     """What export and play share: the voiced timeline, its mix, and its (cached) levels."""
     from coach.audio.levels import cached_levels
     from coach.audio.mixer import Mix
 
-    timeline = voiced_timeline(targets, options, voice, progress, files)
+    timeline = _voiced(session, options, voice, progress)
     mix = Mix(timeline, voice)
     return timeline, mix, cached_levels(mix, voice.cache_dir)
 
@@ -127,7 +140,7 @@ def player(
     """A player for the session, with the same timeline, mix and gain as an export."""
     from coach.play.player import Player, SimpleaudioSink, render_pcm
 
-    timeline, mix, levels = mixed(targets, options, voice, progress)
+    timeline, mix, levels = mixed(drafted(targets, options), options, voice, progress)
     return Player(
         timeline, render_pcm(mix, levels.gain), sink or SimpleaudioSink(), clock, levels.gain
     )

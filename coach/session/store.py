@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from coach.voice.store import Voice
 
 
-from coach.session.audio import mixed, voiced_timeline
+from coach.session.audio import drafted, mixed, voiced_timeline
 
 
 def data_dir() -> Path:
@@ -93,7 +93,8 @@ def render_to_store(
         if progress and total:
             progress(0.5 + 0.5 * done / total)
 
-    timeline, mix, levels = mixed(targets, options, voice, synthesis, files=False)
+    session = drafted(targets, options, files=False)
+    timeline, mix, levels = mixed(session, options, voice, synthesis)
     audio = store.audio_path(ident)
     write(timeline, mix, audio, AudioFormat.MP3, progress=encoding, levels=levels)
     return store.put(ident, timeline, session_title(timeline, options), audio)
