@@ -82,7 +82,7 @@ def check_ffmpeg() -> Check:
 
 def check_audio_device() -> Check:
     from coach.audio.wav import RATE
-    from coach.play.player import SimpleaudioSink
+    from coach.play.sink import SimpleaudioSink
 
     try:
         handle = SimpleaudioSink().play(bytes(2 * (RATE // 50)), RATE)  # 20 ms of silence

@@ -72,15 +72,25 @@ def _read(path: Path) -> bytes | None:
         return handle.read(MAX_BYTES + 1)
 
 
+def stored_levels(mix: Mix, folder: Path) -> Levels | None:
+    """The mix's levels if ``folder/levels`` has them (and they are sound), else None."""
+    return _stored(folder, mix.signature())
+
+
+def _stored(folder: Path, signature: str) -> Levels | None:
+    data = _read(folder / "levels" / f"{signature}.json")
+    if data is None or len(data) > MAX_BYTES:
+        return None
+    return parse_levels(data, signature)
+
+
 def cached_levels(mix: Mix, folder: Path) -> Levels:
     """The mix's levels from ``folder/levels``, or measured now and kept there."""
     signature = mix.signature()
+    levels = _stored(folder, signature)
+    if levels is not None:
+        return levels
     path = folder / "levels" / f"{signature}.json"
-    data = _read(path)
-    if data is not None and len(data) <= MAX_BYTES:
-        levels = parse_levels(data, signature)
-        if levels is not None:
-            return levels
     levels = mix.measure()
     figures = _figures(levels)
     if all(math.isfinite(value) for value in figures.values()):  # a silent mix is not kept

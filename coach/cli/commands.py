@@ -294,9 +294,9 @@ def play(
       coach play healthy-back --from bridge --quiet
     """
     options = dataclasses.replace(options, breath_tones=breath_tones)
-    with progress_bars() as progress:
-        prepared = session.player(targets, options, speaker, progress=progress.synthesis)
-    status = session.play(prepared, start_from, quiet)
+    # No progress bar: the session starts as soon as its opening is spoken, and the display
+    # says when it is waiting for the voice.
+    status = session.play(session.player(targets, options, speaker), start_from, quiet)
     if not status.finished:
         where = f" in {status.exercise}" if status.exercise else ""
         typer.echo(

@@ -1,28 +1,32 @@
 """Samples -> speakers: the live, eyes-free player.
 
-The whole session is mixed once (the same mix as the exporter, so what is heard is what an
-export would contain) and handed to the audio sink as one continuous buffer: a buffer per cue
-would jitter by tens of milliseconds. Pausing stops the buffer and remembers the sample;
-resuming starts it again from a little before, at the start of the cue that was under way, so
-the listener is not caught mid-word. The sink and the clock are injected, so tests can drive
-the player without hardware or waiting.
+The session is mixed exactly as the exporter mixes it, in segments of up to two minutes that
+end in quiet moments (:mod:`coach.play.stream`), and each segment goes to the audio sink as one
+continuous buffer: a buffer per cue would jitter by tens of milliseconds. Pausing stops the
+buffer and remembers the sample; resuming starts again from a little before, at the start of
+the cue that was under way, so the listener is not caught mid-word. The sink and the clock are
+injected, so tests can drive the player without hardware or waiting.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from coach.audio.mixer import Mix, sound_clip
+from coach.audio.mixer import sound_clip
 from coach.audio.wav import RATE, to_pcm16
-from coach.errors import AudioDeviceError
 from coach.script.timeline import Section, SectionKind, Speech, Timeline
+
+if TYPE_CHECKING:
+    from coach.play.stream import Segment
 
 LEAD_IN_MS = 1500  # how far back a resume starts when nothing was being said
 DOUBLE_PRESS_S = 2.0  # 'p' twice within this goes to the previous exercise
+IDLE_S = 0.1  # how often to look again when nothing is due
+WAIT_S = 0.02  # ... when waiting for the voice to make what comes next
+JOIN_S = 0.005  # ... when a segment is about to end: the next must follow at once
 
 
 class Playing(Protocol):
@@ -47,46 +51,21 @@ class SystemClock:
         time.sleep(seconds)
 
 
-class SimpleaudioSink:
-    """The sound card, through simpleaudio (imported only when something is played)."""
+class Source(Protocol):
+    """The session's samples, a segment at a time (see :mod:`coach.play.stream`)."""
 
-    def play(self, pcm: bytes | memoryview, rate: int) -> Playing:
-        try:
-            import simpleaudio
-        except ImportError as error:  # pragma: no cover - a dependency; fails only if broken
-            raise AudioDeviceError(
-                f"simpleaudio cannot load ({error})", "run scripts/setup.sh"
-            ) from None
-        _quiet_alsa()
-        try:
-            handle: Playing = simpleaudio.play_buffer(pcm, 1, 2, rate)
-        except Exception as error:
-            raise AudioDeviceError(
-                f"no audio output device ({str(error).strip() or type(error).__name__})",
-                "connect speakers or headphones, or make a file with 'coach export'",
-            ) from None
-        return handle
-
-
-_ALSA_HANDLER: list[object] = []  # keeps the ctypes callback alive
-
-
-def _quiet_alsa() -> None:
-    """Stop libasound printing its own errors ("ALSA lib ...") over coach's one-line message."""
-    if _ALSA_HANDLER or not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("asound")
-    if not name:
-        return
-    handler_type = ctypes.CFUNCTYPE(
-        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
-    )
-    handler = handler_type(lambda *_: None)
-    ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(handler)
-    _ALSA_HANDLER.append(handler)
+    @property
+    def timeline(self) -> Timeline: ...
+    @property
+    def exact(self) -> int: ...
+    @property
+    def length(self) -> int: ...
+    @property
+    def complete(self) -> bool: ...
+    def segment(self, start: int) -> Segment | None: ...
+    def check(self) -> None: ...
+    def wait(self, seconds: float) -> None: ...
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -101,6 +80,7 @@ class Status:
     hold_left_s: int | None
     paused: bool
     finished: bool
+    waiting: bool = False  # for the voice to make what comes next
 
     @property
     def remaining_ms(self) -> int:
@@ -108,49 +88,70 @@ class Status:
 
 
 class Player:
-    """Plays a session's samples with pause, resume, next and previous exercise."""
+    """Plays a session with pause, resume, next and previous exercise.
+
+    The samples come from a :class:`Source` a segment at a time; each segment is one buffer
+    for the sink, and the next starts when the device has played the last, a little into its
+    own quiet if the join came late, so the session keeps time with the clock.
+    """
 
     def __init__(
         self,
-        timeline: Timeline,
-        pcm: bytes,
+        source: Source,
         sink: AudioSink,
         clock: Clock | None = None,
         gain: float = 1.0,
     ) -> None:
-        self.timeline = timeline
-        self.pcm = memoryview(pcm)
+        self.source = source
         self.sink = sink
         self.clock = clock or SystemClock()
-        self.length = len(pcm) // 2
-        self.exercises = list(timeline.sections(SectionKind.EXERCISE))
-        self.speech = list(timeline.speech())
         self._marks = {name: to_pcm16(sound_clip(name) * gain) for name in ("pause", "resume")}
         self._handle: Playing | None = None
         self._started_at = 0.0  # clock time when the sample at _origin was due
-        self._origin = 0  # sample the current buffer started from
+        self._origin = 0  # the sample the current buffer starts at (or playing waits at)
+        self._end = 0  # the sample after the current buffer's last
         self._paused_at: int | None = None
+        self._bound: int | None = None  # an exercise to play from once it is known
+        self._stopped = False
         self._last_previous = -1e9
 
     # -- where we are ----------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.source.timeline
 
     @property
     def position(self) -> int:
         """The sample being heard now."""
         if self._paused_at is not None:
             return self._paused_at
-        if self._handle is not None and not self._handle.is_playing():
-            return self.length  # the device has played (or dropped) everything it was given
+        if self._handle is None:
+            return self._origin
+        if not self._handle.is_playing():
+            return self._end  # the device has played (or dropped) everything it was given
         elapsed = self.clock.now() - self._started_at
-        return min(self.length, self._origin + max(0, round(elapsed * RATE)))
+        return min(self._end, self._origin + max(0, round(elapsed * RATE)))
 
     @property
     def paused(self) -> bool:
         return self._paused_at is not None
 
     @property
+    def waiting(self) -> bool:
+        """Playing, but the next samples are not made yet."""
+        return not self.paused and not self.finished and self._handle is None
+
+    @property
     def finished(self) -> bool:
-        return not self.paused and self.position >= self.length
+        if self._stopped:
+            return True
+        return (
+            not self.paused
+            and self._bound is None
+            and self.source.complete
+            and self.position >= self.source.length
+        )
 
     def status(self) -> Status:
         ms = self.position * 1000 // RATE
@@ -170,14 +171,58 @@ class Player:
                     hold = -(-(event.end_ms - ms) // 1000)
                 elif event.kind in (SectionKind.INTRO, SectionKind.OUTRO, SectionKind.REST):
                     exercise = exercise or event.title
+        if self._bound is not None:
+            exercise = self._exercises()[self._bound].title
         return Status(
-            ms, self.timeline.duration_ms, exercise, cue, rep, hold, self.paused, self.finished
+            ms,
+            self.timeline.duration_ms,
+            exercise,
+            cue,
+            rep,
+            hold,
+            self.paused,
+            self.finished,
+            self.waiting,
         )
 
     # -- controls ----------------------------------------------------------------------------
 
-    def start(self, at_sample: int = 0) -> None:
-        self._play_from(at_sample)
+    def start(self, from_exercise: str | None = None) -> None:
+        if from_exercise is not None:
+            self._bound = self.exercise_index(from_exercise)
+            self.tick()
+        else:
+            self._play_from(0)
+
+    def tick(self) -> float:
+        """Keep the sound going: start the next segment when the last has played. Returns how
+        long the caller may wait before calling again."""
+        self.source.check()
+        if self.paused or self._stopped:
+            return IDLE_S
+        if self._bound is not None:
+            start = self._exercises()[self._bound].start_ms
+            if _sample(start) >= self.source.exact:
+                return IDLE_S  # not known yet
+            self._bound = None
+            self._play_from(_sample(start))
+        if self._handle is not None:
+            left = (self._end - self._origin) / RATE - (self.clock.now() - self._started_at)
+            if self._handle.is_playing():
+                return max(JOIN_S, left)
+            late = max(0.0, -left)
+            self._handle = None
+            self._origin = self._end
+        else:
+            late = 0.0
+        if self._origin >= self.source.length and self.source.complete:
+            return IDLE_S
+        segment = self.source.segment(self._origin)
+        if segment is None:
+            return WAIT_S
+        skip = min(segment.lead, round(late * RATE))
+        self._begin(segment, self._origin + skip)
+        return JOIN_S
 
     def toggle_pause(self) -> None:
         if self.paused:
@@ -191,6 +236,7 @@ class Player:
         at = self.position
         self._stop()
         self._paused_at = at
+        self._origin = at
         self._mark("pause")
 
     def resume(self) -> None:
@@ -199,50 +245,77 @@ class Player:
         at = self.resume_point(self._paused_at)
         self._paused_at = None
         self._mark("resume")
-        self._play_from(at)
+        if self._bound is None:
+            self._play_from(at)
+        else:
+            self.tick()  # an exercise chosen while paused: it plays once it is known
 
     def resume_point(self, sample: int) -> int:
         """A little before ``sample``: the start of the cue under way, or a short lead-in."""
         ms = sample * 1000 // RATE
-        for event in self.speech:
+        for event in self.timeline.speech():
             if event.start_ms <= ms < event.end_ms + 300:
-                return self._sample(event.start_ms)
-        return max(0, sample - self._sample(LEAD_IN_MS))
+                return _sample(event.start_ms)
+        return max(0, sample - _sample(LEAD_IN_MS))
 
     def next_exercise(self) -> None:
         ms = self.position * 1000 // RATE
-        later = [s for s in self.exercises if s.start_ms > ms]
-        self._jump(self._sample(later[0].start_ms) if later else self.length)
+        exercises = self._exercises()
+        later = [i for i, s in enumerate(exercises) if s.start_ms > ms]
+        if later:
+            self._go(later[0])
+        elif self.source.complete:
+            self._jump(self.source.length)
 
     def previous_exercise(self) -> None:
         """Back to the start of this exercise; pressed again quickly, to the one before."""
         ms = self.position * 1000 // RATE
         now = self.clock.now()
-        current = [i for i, s in enumerate(self.exercises) if s.start_ms <= ms]
+        exercises = self._exercises()
+        current = [i for i, s in enumerate(exercises) if s.start_ms <= ms]
         index = current[-1] if current else 0
         if now - self._last_previous < DOUBLE_PRESS_S and index > 0:
             index -= 1
         self._last_previous = now
-        if self.exercises:
-            self._jump(self._sample(self.exercises[index].start_ms))
+        if exercises:
+            self._go(index)
 
-    def seek_exercise(self, exercise_id: str) -> int:
-        for section in self.exercises:
+    def exercise_index(self, exercise_id: str) -> int:
+        """Which exercise of the session ``--from`` names (its first time)."""
+        exercises = self._exercises()
+        for index, section in enumerate(exercises):
             if section.exercise == exercise_id:
-                return self._sample(section.start_ms)
+                return index
         from coach.errors import OptionError, suggest
 
-        ids = [s.exercise or "" for s in self.exercises]
+        ids = [s.exercise or "" for s in exercises]
         raise OptionError(f"--from {exercise_id}: not in this session{suggest(exercise_id, ids)}")
 
     def stop(self) -> None:
         self._stop()
         self._paused_at = None
-        self._origin, self._started_at = self.length, self.clock.now()
+        self._bound = None
+        self._stopped = True
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _exercises(self) -> list[Section]:
+        return list(self.timeline.sections(SectionKind.EXERCISE))
+
+    def _go(self, index: int) -> None:
+        """To the start of the index-th exercise, now if it is known, else once it is."""
+        start = _sample(self._exercises()[index].start_ms)
+        if start < self.source.exact:
+            self._jump(start)
+            return
+        self._stop()
+        self._bound = index
+        self._origin = start
+        if self.paused:
+            self._paused_at = start
+
     def _jump(self, sample: int) -> None:
+        self._bound = None
         if self.paused:
             self._paused_at = sample
         else:
@@ -250,11 +323,15 @@ class Player:
 
     def _play_from(self, sample: int) -> None:
         self._stop()
-        sample = max(0, min(sample, self.length))
-        self._origin = sample
+        self._origin = self._end = max(0, min(sample, self.source.length))
         self._started_at = self.clock.now()
-        if sample < self.length:
-            self._handle = self.sink.play(self.pcm[sample * 2 :], RATE)
+        self.tick()
+
+    def _begin(self, segment: Segment, at: int) -> None:
+        offset = (at - segment.start) * 2
+        self._origin, self._end = at, segment.end
+        self._started_at = self.clock.now()
+        self._handle = self.sink.play(memoryview(segment.pcm)[offset:], RATE)
 
     def _stop(self) -> None:
         if self._handle is not None:
@@ -268,14 +345,9 @@ class Player:
         self.clock.sleep(len(mark) / 2 / RATE)
         handle.stop()
 
-    @staticmethod
-    def _sample(ms: int) -> int:
-        return round(ms * RATE / 1000)
 
-
-def render_pcm(mix: Mix, gain: float) -> bytes:
-    """The whole session as 16-bit samples, exactly as the exporter sends them to ffmpeg."""
-    return b"".join(mix.pcm16(gain))
+def _sample(ms: int) -> int:
+    return round(ms * RATE / 1000)
 
 
 Keys = Callable[[float], str | None]  # wait up to N seconds for a key; None when none came
@@ -290,15 +362,19 @@ def run(
     """Play to the end, or until 'q'. Space pauses, 'n' next exercise, 'p' previous."""
     try:
         while True:
+            wait = min(poll_s, player.tick())
             status = player.status()
             if show:
                 show(status)
             if status.finished:
                 return status
             if keys:
-                key = keys(poll_s)
+                key = keys(wait)
+            elif status.waiting:
+                player.source.wait(wait)
+                key = None
             else:
-                player.clock.sleep(poll_s)
+                player.clock.sleep(wait)
                 key = None
             if key == "q":
                 player.stop()

@@ -69,6 +69,7 @@ def display(quiet: bool, controls: bool) -> Iterator[Callable[[Status], None] | 
                 status.rep,
                 f"hold {status.hold_left_s} s" if status.hold_left_s else "",
                 "PAUSED" if status.paused else "",
+                "the voice is preparing what comes next" if status.waiting else "",
             )
             if x
         )

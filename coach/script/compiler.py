@@ -29,14 +29,17 @@ from coach.script.timing import TIMING
 
 
 def draft(
-    routine: Routine, exercises: Mapping[str, Exercise], options: Options
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    options: Options,
+    minutes: int | None = None,
 ) -> tuple[Timeline, tuple[str, ...]]:
     """The session with estimated speech lengths, and every phrase it may say, in order.
 
     The compiler asks the length of every phrase it might say, said or not (prompts for quiet
     moments, shorter cues for holds, countdown words), so compiling once with estimated lengths
     lists them all: what a voice prepares before compiling again with the measured lengths.
-    Only the "about N minutes" line can differ then.
+    Only the "about N minutes" line can differ then, unless ``minutes`` fixes it.
     """
     asked: dict[str, None] = {}
 
@@ -44,7 +47,7 @@ def draft(
         asked[text] = None
         return estimate_speech_seconds(text)
 
-    return compile_session(routine, exercises, options, record), tuple(asked)
+    return compile_session(routine, exercises, options, record, minutes), tuple(asked)
 
 
 def vocabulary(
@@ -59,13 +62,61 @@ def compile_session(
     exercises: Mapping[str, Exercise],
     options: Options,
     speech_length: SpeechLength = estimate_speech_seconds,
+    minutes: int | None = None,
 ) -> Timeline:
+    """The session; ``minutes`` fixes what its opening says of its length (else it is settled)."""
     entries = plan_entries(routine, exercises, options)
-    # The opening says how long the session is, which depends on the opening: compile once to
-    # measure, then again with the minutes known.
-    draft = _Compiler(options, speech_length, routine=routine, entries=entries).run(minutes=1)
-    minutes = max(1, round(draft.duration_ms / 60_000))
+    if minutes is None:
+        # The opening says how long the session is, which depends on the opening: compile once
+        # to measure, then again with the minutes known.
+        draft = _Compiler(options, speech_length, routine=routine, entries=entries).run(minutes=1)
+        minutes = max(1, round(draft.duration_ms / 60_000))
     return _Compiler(options, speech_length, routine=routine, entries=entries).run(minutes)
+
+
+# An unknown length decides nothing before the moment it is first asked, except whether a tick
+# of a hold sounds up to 100 ms before words (holds._tick_seconds): keep clear of that too.
+_ASK_MARGIN_MS = 100
+
+
+@dataclass(frozen=True)
+class Known:
+    """A session compiled while its voice is still making phrases: exact up to a point."""
+
+    timeline: Timeline  # unknown lengths guessed, so later times may still move
+    exact_ms: int  # every word and sound that starts before this is final
+
+
+def compile_known(
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    options: Options,
+    known: Mapping[str, float],
+    guess: SpeechLength,
+    minutes: int,
+) -> Known:
+    """The session with the lengths ``known`` so far and ``guess`` for the rest.
+
+    The compiler places everything in order and asks each length before it uses it, so all it
+    placed before it first asked for a length not yet known is what the finished session will
+    have: a player can play that much while the voice makes the rest.
+    """
+    unknown: list[int] = []
+    compiler: _Compiler | None = None
+
+    def length(text: str) -> float:
+        if text in known:
+            return known[text]
+        assert compiler is not None
+        unknown.append(min(compiler.t, compiler.speech_free))
+        return guess(text)
+
+    entries = plan_entries(routine, exercises, options)
+    compiler = _Compiler(options, length, routine=routine, entries=entries)
+    timeline = compiler.run(minutes)
+    if not unknown:
+        return Known(timeline, timeline.duration_ms)
+    return Known(timeline, max(0, min(unknown) - _ASK_MARGIN_MS))
 
 
 @dataclass(kw_only=True)

@@ -50,6 +50,7 @@ def _seconds(
     cur: Cursor, entry: Entry, phase: Phase, seconds: int, texts: list[str], words: str
 ) -> None:
     start = cur.t
+    placed = len(cur.events)  # what the hold says is placed from here on
     end = start + seconds * 1000
     last = TIMING.counted_last(seconds) if phase.count is Count.ALOUD else 0
     count_from = end - last * 1000
@@ -88,7 +89,7 @@ def _seconds(
         numbers.add(at)
     cur.pass_time(end, phrases.HOLD_PROMPTS)
     if phase.count is Count.TICKS or (phase.count is Count.ALOUD and not last):
-        _tick_seconds(cur, start, end, numbers)
+        _tick_seconds(cur, start, end, numbers, placed)
     title = phrases.capital(phrases.hold_title(seconds, None))
     cur.events.append(Section(start, end, SectionKind.HOLD, title, entry.exercise.id))
 
@@ -98,9 +99,10 @@ def _with_length(text: str, words: str) -> str:
     return text if words in text else f"{text} {phrases.capital(words)}."
 
 
-def _tick_seconds(cur: Cursor, start: int, end: int, taken: set[int]) -> None:
+def _tick_seconds(cur: Cursor, start: int, end: int, taken: set[int], placed: int) -> None:
     """A soft tick on each second of the hold that no words cover."""
-    speech = [e for e in cur.events if isinstance(e, Speech) and e.end_ms > start]
+    # Words said before the hold ended a gap before it began: only the hold's own can cover.
+    speech = [e for e in cur.events[placed:] if isinstance(e, Speech) and e.end_ms > start]
     for at in range(start + 1000, end, 1000):
         clear = all(not (s.start_ms - 100 <= at <= s.end_ms + 100) for s in speech)
         if clear and at not in taken:

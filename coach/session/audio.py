@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.definitions.catalog import Catalog
-from coach.definitions.model import Routine
 from coach.errors import ExitCode, SynthesisError
 from coach.options import Options
-from coach.script.compiler import compile_session, draft
+from coach.script.compiler import compile_session
 from coach.script.lengths import MissingSpeechError, measured
 from coach.script.timeline import Timeline
-from coach.session.plans import resolve
+from coach.session.plans import Draft, drafted, resolve
 
 if TYPE_CHECKING:
     from coach.audio.mixer import Levels, Mix
@@ -39,22 +37,6 @@ def voice(
 
     spec(engine)  # an unknown engine is refused before anything else
     return Voice(VoiceSettings(name, rate, engine), cache_dir)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A session resolved and compiled with estimated lengths: its chapters, and every phrase
-    a voice must prepare. Export checks its files against it, then voices it."""
-
-    routine: Routine
-    catalog: Catalog
-    timeline: Timeline
-    phrases: tuple[str, ...]
-
-
-def drafted(targets: Sequence[str], options: Options, files: bool = True) -> Draft:
-    routine, catalog = resolve(targets, files)
-    return Draft(routine, catalog, *draft(routine, catalog.exercises, options))
 
 
 def voiced_timeline(
@@ -135,15 +117,16 @@ def player(
     voice: Voice,
     sink: AudioSink | None = None,
     clock: Clock | None = None,
-    progress: Progress | None = None,
 ) -> Player:
-    """A player for the session, with the same timeline, mix and gain as an export."""
-    from coach.play.player import Player, SimpleaudioSink, render_pcm
+    """A player for the session, with the same timeline and mix as an export. It can start as
+    soon as the opening is known: the voice makes the rest of the phrases while it plays."""
+    from coach.play.player import Player
+    from coach.play.sink import SimpleaudioSink
+    from coach.session.live import stream
 
-    timeline, mix, levels = mixed(drafted(targets, options), options, voice, progress)
-    return Player(
-        timeline, render_pcm(mix, levels.gain), sink or SimpleaudioSink(), clock, levels.gain
-    )
+    routine, catalog = resolve(targets)
+    source = stream(routine, catalog.exercises, options, voice)
+    return Player(source, sink or SimpleaudioSink(), clock, source.gain)
 
 
 def play(prepared: Player, start_from: str | None = None, quiet: bool = False) -> Status:
@@ -151,14 +134,18 @@ def play(prepared: Player, start_from: str | None = None, quiet: bool = False) -
     from coach.play.player import run
     from coach.play.terminal import display, single_keys
 
-    start = prepared.seek_exercise(start_from) if start_from else 0
     controls = sys.stdin.isatty()
-    with (
-        single_keys() if controls else contextlib.nullcontext(None) as keys,
-        display(quiet, controls) as shown,
-    ):
-        prepared.start(start)
-        return run(prepared, keys, shown)
+    try:
+        if start_from:
+            prepared.exercise_index(start_from)  # an unknown id is refused before any sound
+        with (
+            single_keys() if controls else contextlib.nullcontext(None) as keys,
+            display(quiet, controls) as shown,
+        ):
+            prepared.start(start_from)
+            return run(prepared, keys, shown)
+    finally:
+        prepared.source.close()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from coach.definitions.model import Exercise, Routine
 from coach.definitions.reader import Definitions
 from coach.errors import DefinitionError
 from coach.options import Options
-from coach.script.compiler import compile_session, vocabulary
+from coach.script.compiler import compile_session, draft, vocabulary
 from coach.script.lengths import estimate_speech_seconds
 from coach.script.timeline import Timeline
 
@@ -42,6 +42,22 @@ def resolve(targets: Sequence[str], files: bool = True) -> tuple[Routine, Catalo
     (what a request from the network may name)."""
     catalog, loaded = load(targets) if files else load_catalog()
     return catalog.resolve(targets, loaded), catalog
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A session resolved and compiled with estimated lengths: its chapters, and every phrase
+    a voice must prepare. Export checks its files against it, then voices it."""
+
+    routine: Routine
+    catalog: Catalog
+    timeline: Timeline
+    phrases: tuple[str, ...]
+
+
+def drafted(targets: Sequence[str], options: Options, files: bool = True) -> Draft:
+    routine, catalog = resolve(targets, files)
+    return Draft(routine, catalog, *draft(routine, catalog.exercises, options))
 
 
 def plan(targets: Sequence[str], options: Options | None = None, files: bool = True) -> Timeline:

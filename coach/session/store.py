@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from coach.voice.store import Voice
 
 
-from coach.session.audio import drafted, mixed, voiced_timeline
+from coach.session.audio import mixed, voiced_timeline
+from coach.session.plans import drafted
 
 
 def data_dir() -> Path:

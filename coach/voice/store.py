@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -34,7 +35,12 @@ PHRASE_TIMEOUT_S = 30.0
 WORKER_START_S = 60.0  # loading a neural voice on a busy machine takes a while
 
 Progress = Callable[[int, int], None]  # (done, total)
+Ready = Callable[[str], None]  # a phrase whose clip is now here
 EngineFactory = Callable[[VoiceSettings], Engine]
+
+
+class CancelledError(Exception):
+    """Making phrases was stopped from another thread (:meth:`Voice.cancel`)."""
 
 
 class Voice:
@@ -56,6 +62,15 @@ class Voice:
         self._peaks: dict[str, float] = {}
         self._cache: PhraseCache | None = None
         self.synthesized = 0  # phrases this voice had to make (not found in the cache)
+        self._cancelled = threading.Event()
+        self._pools: list[ProcessPoolExecutor] = []  # the workers now making phrases
+
+    def cancel(self) -> None:
+        """Stop making phrases (called from another thread): workers are killed at once, and
+        the thread in :meth:`prepare` raises :class:`CancelledError`."""
+        self._cancelled.set()
+        for pool in list(self._pools):
+            _kill(pool)
 
     @property
     def engine(self) -> Engine:
@@ -71,10 +86,8 @@ class Voice:
             self._cache = PhraseCache(self.cache_dir, self.settings, engine)
         return self._cache
 
-    def prepare(
-        self, phrases: Iterable[str], progress: Progress | None = None
-    ) -> Mapping[str, float]:
-        """Make sure every phrase has a clip; return the seconds of every phrase known so far."""
+    def missing(self, phrases: Iterable[str]) -> list[str]:
+        """The phrases with no clip yet: the cache is read for the others, in the given order."""
         wanted = [p for p in dict.fromkeys(phrases) if p not in self._clips]
         missing = []
         for text in wanted:
@@ -83,19 +96,48 @@ class Voice:
                 missing.append(text)
             else:
                 self._keep(text, entry)
+        return missing
+
+    def prepare(
+        self,
+        phrases: Iterable[str],
+        progress: Progress | None = None,
+        ready: Ready | None = None,
+    ) -> Mapping[str, float]:
+        """Make sure every phrase has a clip; return the seconds of every phrase known so far.
+
+        ``ready`` hears of each phrase once its clip is here (cached ones first), so a player
+        can start on the first phrases while the rest are made; phrases are made in order.
+        """
+        phrases = list(dict.fromkeys(phrases))
+        missing = self.missing(phrases)
+        if ready:
+            for text in phrases:
+                if text not in missing:
+                    ready(text)
         if missing:
-            self._synthesize(missing, progress)
-            self.synthesized += len(missing)
-            for text in missing:
+
+            def made(text: str) -> None:
+                if self._cancelled.is_set():
+                    raise CancelledError
                 entry = self.cache.get(text)
                 if entry is None:
                     raise SynthesisError(
                         f"the clip for {text!r} vanished from the cache", "try again"
                     )
                 self._keep(text, entry)
+                if ready:
+                    ready(text)
+
+            self._synthesize(missing, progress, made)
+            self.synthesized += len(missing)
         return MappingProxyType(
             {text: max(len(clip), 1) / RATE for text, clip in self._clips.items()}
         )
+
+    def seconds(self, text: str) -> float:
+        """How long a phrase with a clip lasts."""
+        return max(len(self._clips[text]), 1) / RATE
 
     def clip(self, text: str) -> Samples:
         if text not in self._clips:
@@ -111,25 +153,33 @@ class Voice:
         self.clip(text)
         return self._peaks[text]
 
-    def _synthesize(self, texts: list[str], progress: Progress | None) -> None:
+    def _synthesize(self, texts: list[str], progress: Progress | None, made: Ready) -> None:
         factory = self._engine_factory or create
-        if self.jobs <= 1 or len(texts) < 4 or not _picklable(factory):
-            self._synthesize_here(texts, progress)
+        # Speaking here saves starting a worker for a phrase or two, but an engine may fork
+        # (espeak does, per phrase), and forking a process that runs other threads (a player,
+        # a web server) can deadlock the child: then a worker it is.
+        alone = threading.active_count() == 1
+        if not _picklable(factory) or (alone and (self.jobs <= 1 or len(texts) < 4)):
+            self._synthesize_here(texts, progress, made)
             return
-        counter = _Counter(len(texts), progress)
+        counter = _Counter(len(texts), progress, made)
         remaining, failure = _in_workers(
-            texts, factory, self.settings, self.cache, self.jobs, counter
+            texts, factory, self.settings, self.cache, self.jobs, counter, self._pools
         )
         if failure is not None and remaining:
+            if self._cancelled.is_set():
+                raise CancelledError
             # A worker died, hung or failed: a fresh one tries what is left, one phrase at a time.
             remaining, failure = _in_workers(
-                remaining, factory, self.settings, self.cache, 1, counter
+                remaining, factory, self.settings, self.cache, 1, counter, self._pools
             )
+        if self._cancelled.is_set():
+            raise CancelledError
         if failure is not None:
             text, reason = failure
             raise self._failed(text, reason)
 
-    def _synthesize_here(self, texts: list[str], progress: Progress | None) -> None:
+    def _synthesize_here(self, texts: list[str], progress: Progress | None, made: Ready) -> None:
         for done, text in enumerate(texts, 1):
             try:
                 _synthesize_one(self.engine, self.cache, text)
@@ -139,6 +189,7 @@ class Voice:
                     _synthesize_one(self.engine, self.cache, text)
                 except SynthesisError:
                     raise self._failed(text, error.message) from None
+            made(text)
             if progress:
                 progress(done, len(texts))
 
@@ -150,10 +201,11 @@ class Voice:
 
 
 class _Counter:
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total, self.done, self.progress = total, 0, progress
+    def __init__(self, total: int, progress: Progress | None, made: Ready) -> None:
+        self.total, self.done, self.progress, self.made = total, 0, progress, made
 
-    def step(self) -> None:
+    def step(self, text: str) -> None:
+        self.made(text)
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
@@ -174,6 +226,7 @@ def _in_workers(
     cache: PhraseCache,
     jobs: int,
     counter: _Counter,
+    running: list[ProcessPoolExecutor],
 ) -> tuple[list[str], tuple[str, str] | None]:
     """Say ``texts`` in ``jobs`` spawned workers; return what is left and the first failure."""
     # A fresh process per worker (no engine crosses a fork), deaf to the terminal's signals:
@@ -185,6 +238,7 @@ def _in_workers(
         initializer=_worker_start,
         initargs=(factory, settings, str(cache.folder), cache.engine),
     )
+    running.append(pool)
     left = list(texts)
     failure: tuple[str, str] | None = None
     finished = False
@@ -206,19 +260,25 @@ def _in_workers(
             if failure is not None:
                 break
             left.remove(text)
-            counter.step()
+            counter.step(text)
         finished = failure is None
     finally:
         if not finished:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                with contextlib.suppress(Exception):
-                    process.kill()
+            _kill(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+        running.remove(pool)
     # Phrases other workers finished after the failure are in the cache: only the rest remain.
     still = [text for text in left if cache.get(text) is None]
-    for _ in range(len(left) - len(still)):
-        counter.step()
+    for text in left:
+        if text not in still:
+            counter.step(text)
     return still, (failure if still else None)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
 
 
 def _synthesize_one(engine: Engine, cache: PhraseCache, text: str) -> None:

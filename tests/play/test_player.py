@@ -15,6 +15,7 @@ from conftest import needs_audio_tools
 from coach.audio.mixer import sound_clip
 from coach.audio.wav import RATE
 from coach.play.player import LEAD_IN_MS, Player, run
+from coach.play.stream import Segment
 from coach.script.timeline import Section, SectionKind, Speech, Timeline
 
 
@@ -30,32 +31,70 @@ class FakeClock:
 
 
 class FakeHandle:
-    def __init__(self, sink: FakeSink, offset: int) -> None:
-        self.sink, self.offset, self.stopped = sink, offset, False
+    """A buffer that plays in real time by the fake clock."""
+
+    def __init__(self, clock: FakeClock, samples: int) -> None:
+        self.clock, self.stopped = clock, False
+        self.until = clock.t + samples / RATE
 
     def stop(self) -> None:
         self.stopped = True
 
     def is_playing(self) -> bool:
-        return not self.stopped and not self.sink.drained
+        return not self.stopped and self.clock.t < self.until
+
+
+class FakeSource:
+    """A session of silence in segments that end at ``joins``; final up to ``exact_ms``."""
+
+    def __init__(self, timeline: Timeline, joins=(), exact_ms: int | None = None, lead_ms=100):
+        self.timeline = timeline
+        self.length = at(timeline.duration_ms)
+        self.joins = sorted(at(j) for j in joins)
+        self.exact = self.length if exact_ms is None else at(exact_ms)
+        self.lead = at(lead_ms)
+        self.made: dict[int, Segment] = {}
+        self.closed = False
+
+    @property
+    def complete(self) -> bool:
+        return self.exact >= self.length
+
+    def segment(self, start: int) -> Segment | None:
+        ends = [j for j in self.joins if start < j <= self.exact]
+        end = ends[0] if ends else (self.length if self.complete else None)
+        if start >= self.exact or end is None:
+            return None
+        pcm = bytes((end - start) * 2)
+        segment = Segment(start, pcm, self.lead)
+        self.made[id(pcm)] = segment
+        return segment
+
+    def check(self) -> None:
+        pass
+
+    def wait(self, seconds: float) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class FakeSink:
-    """Records what was started where: the offset into the session, or a short mark sound."""
+    """Records what was started where: the sample in the session, or a short mark sound."""
 
-    def __init__(self, total_bytes: int) -> None:
-        self.total = total_bytes
+    def __init__(self, source: FakeSource, clock: FakeClock) -> None:
+        self.source, self.clock = source, clock
         self.plays: list[tuple[str, int]] = []
-        self.drained = False
 
     def play(self, pcm, rate):
         assert rate == RATE
         if len(pcm) == len(sound_clip("pause")) * 2:  # the pause and resume marks
             self.plays.append(("mark", len(pcm)))
-            return FakeHandle(self, -1)
-        offset = (self.total - len(pcm)) // 2
-        self.plays.append(("session", offset))
-        return FakeHandle(self, offset)
+            return FakeHandle(self.clock, len(pcm) // 2)
+        segment = self.source.made[id(pcm.obj)]
+        self.plays.append(("session", segment.end - len(pcm) // 2))
+        return FakeHandle(self.clock, len(pcm) // 2)
 
 
 def session_timeline() -> Timeline:
@@ -73,11 +112,11 @@ def session_timeline() -> Timeline:
     return Timeline("Test", "test", 45_000, Timeline.sort(events))
 
 
-def make() -> tuple[Player, FakeSink, FakeClock]:
-    timeline = session_timeline()
-    pcm = bytes(timeline.duration_ms * RATE // 1000 * 2)
-    sink, clock = FakeSink(len(pcm)), FakeClock()
-    return Player(timeline, pcm, sink, clock), sink, clock
+def make(joins=(), exact_ms=None) -> tuple[Player, FakeSink, FakeClock]:
+    source = FakeSource(session_timeline(), joins, exact_ms)
+    clock = FakeClock()
+    sink = FakeSink(source, clock)
+    return Player(source, sink, clock), sink, clock
 
 
 def at(ms: int) -> int:
@@ -153,14 +192,14 @@ def test_jumps_while_paused_stay_paused():
 
 def test_from_an_exercise_and_unknown_ids():
     player, sink, _ = make()
-    player.start(player.seek_exercise("two"))
+    player.start("two")
     assert sink.plays == [("session", at(20_000))]
     from coach.errors import OptionError
 
     with pytest.raises(
         OptionError, match=r"--from tow: not in this session \(did you mean 'two'\?\)"
     ):
-        player.seek_exercise("tow")
+        player.exercise_index("tow")
 
 
 def test_run_handles_keys_and_quits():
@@ -185,6 +224,67 @@ def test_run_without_controls_plays_to_the_end():
     status = run(player, None, seen.append, poll_s=1.0)
     assert status.finished and clock.t >= 100 + 45
     assert {s.exercise for s in seen} >= {"Welcome", "One", "Two", "Closing"}
+
+
+def test_the_next_segment_follows_and_a_late_join_skips_into_its_quiet():
+    player, sink, clock = make(joins=[10_000, 30_000])
+    player.start()
+    clock.t += 10.05  # the device finished 50 ms ago: the next starts 50 ms into its quiet
+    player.tick()
+    assert sink.plays == [("session", 0), ("session", at(10_000) + round(0.05 * RATE))]
+    assert player.position == at(10_050)
+    clock.t += 20.0 + 0.3  # later than its 100 ms of quiet: it skips only those
+    player.tick()
+    assert sink.plays[-1] == ("session", at(30_000) + at(100))
+
+
+def test_waiting_for_the_voice_holds_the_place_and_goes_on_once_it_is_known():
+    player, sink, clock = make(joins=[10_000], exact_ms=12_000)
+    player.start()
+    clock.t += 10.0
+    player.tick()
+    assert player.waiting and player.status().waiting
+    clock.t += 5.0
+    assert player.position == at(10_000) and not player.finished
+    player.source.exact = player.source.length  # the voice has made the rest
+    player.tick()
+    assert sink.plays[-1] == ("session", at(10_000))  # nothing skipped after a wait
+    assert not player.waiting
+
+
+def test_jumping_past_what_is_known_waits_there():
+    player, sink, clock = make(joins=[10_000], exact_ms=12_000)
+    player.start()
+    clock.t += 3.0
+    player.next_exercise()  # exercise one starts at 5 s: known
+    assert sink.plays[-1] == ("session", at(5000))
+    player.next_exercise()  # exercise two starts at 20 s: not yet
+    assert player.waiting and player.status().exercise == "Two"
+    player.source.exact = player.source.length
+    player.tick()
+    assert sink.plays[-1] == ("session", at(20_000))
+
+
+def test_from_an_exercise_not_yet_known():
+    player, sink, _ = make(exact_ms=12_000)
+    player.start("two")
+    assert sink.plays == [] and player.waiting
+    player.source.exact = player.source.length
+    player.tick()
+    assert sink.plays == [("session", at(20_000))]
+
+
+def test_the_end_comes_only_when_the_whole_session_is_known():
+    player, _, clock = make(joins=[10_000], exact_ms=12_000)
+    player.start()
+    clock.t += 60
+    player.tick()
+    assert not player.finished
+    player.source.exact = player.source.length
+    player.tick()
+    clock.t += 60
+    player.tick()
+    assert player.finished
 
 
 def test_single_keys_through_a_pseudo_terminal():
@@ -212,28 +312,34 @@ def alsa_env(tmp_path: Path, body: str) -> dict[str, str]:
 
 @needs_audio_tools
 def test_played_samples_equal_the_exported_session(tmp_path, shared_cache):
+    """Played in segments (this session is long enough for two), heard as one: the capture is
+    the export, sample for sample. The file device plays faster than real time, so no join
+    is ever late here; each segment opens the device anew, and flock keeps their order."""
     capture = tmp_path / "capture.raw"
     env = alsa_env(
         tmp_path,
-        f'pcm.!default {{ type file; slave.pcm "null"; file "{capture}"; format "raw" }}\n',
+        f'pcm.!default {{ type file; slave.pcm "null"; format "raw"; '
+        f'file "|flock {tmp_path}/lock cat >> {capture}" }}\n',
     )
     env["COACH_CACHE_DIR"] = str(shared_cache)
-    args = ["bridge", "--reps", "1", "--pace", "fast"]
-    played = subprocess.run(
-        [sys.executable, "-m", "coach", "play", *args, "--quiet"], env=env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert played.returncode == 0, played.stderr
+    args = ["bridge", "--reps", "10"]
     wav = tmp_path / "session.wav"
     exported = subprocess.run(
         [sys.executable, "-m", "coach", "export", *args, "-o", str(wav)], env=env,
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
-    heard = np.frombuffer(capture.read_bytes(), dtype="<i2")
+    played = subprocess.run(
+        [sys.executable, "-m", "coach", "play", *args, "--quiet"], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert played.returncode == 0, played.stderr
     from coach.audio.wav import read_wav
 
     written = np.round(read_wav(wav) * 32768).astype("<i2")
+    assert len(written) > RATE * 120  # more than one segment
+    subprocess.run(["flock", str(tmp_path / "lock"), "true"], check=True, timeout=30)
+    heard = np.frombuffer(capture.read_bytes(), dtype="<i2")
     assert len(heard) >= len(written)
     assert np.array_equal(heard[: len(written)], written)
     assert not heard[len(written) :].any()  # anything after is the device's padding: silence
