@@ -91,7 +91,13 @@ def deferred() -> Iterator[None]:
     before the mask was set at any later instruction.
     """
     if threading.current_thread() is not threading.main_thread():
-        yield
+        # Handlers run only in the main thread, and a signal goes to a thread that does not
+        # block it: here the mask alone is enough, for what this thread starts (workers).
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
     _depth[0] += 1
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)

@@ -152,3 +152,74 @@ def test_the_private_tmpdir_holds_every_temporary_file_and_goes_at_the_end(tmp_p
         )
         assert made.parent == folder and child.stdout.strip() == str(folder)
     assert list(tmp_path.iterdir()) == [] and os.environ["TMPDIR"] == str(tmp_path)
+
+
+def leftover(session_id: int) -> list[str]:
+    """Processes still alive in a session (zombies are only waiting for init to reap them)."""
+    lines = subprocess.run(
+        ["ps", "-o", "stat=,args=", "-s", str(session_id)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    return [line for line in lines if not line.lstrip().startswith("Z")]
+
+
+def test_workers_end_with_a_main_process_killed_outright(tmp_path):
+    """SIGKILL reaches no handler: the workers must notice on their own that their parent died."""
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach", "export", *EXPORT, "-o", str(tmp_path / "x.mp3")],
+        env={**os.environ, "COACH_CACHE_DIR": str(cache)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not synthesizing(tmp_path, cache, process.pid) and time.monotonic() < deadline:
+        assert process.poll() is None
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)  # the main process only, not its group
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while leftover(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftover(process.pid) == []
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_while_play_waits_for_the_voice(tmp_path, signum):
+    """Live play of a cold session: the voice works in a background thread and its workers."""
+    conf = tmp_path / "asound.conf"
+    conf.write_text(
+        'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; format "raw" }\n'
+    )
+    cache, temp = tmp_path / "cache", tmp_path / "tmp"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}",
+        "COACH_CACHE_DIR": str(cache),
+        "TMPDIR": str(temp),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach", "play", "healthy-back", "--sets", "2", "--quiet"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not synthesizing(tmp_path, cache, process.pid) and time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        time.sleep(0.005)
+    os.killpg(process.pid, signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, err
+    assert err.decode() == report(signum) + "\n"
+    deadline = time.monotonic() + 10
+    while leftover(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftover(process.pid) == []
+    assert list(temp.iterdir()) == []

@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -236,7 +237,7 @@ def _in_workers(
         max_workers=min(jobs, len(texts)),
         mp_context=context,
         initializer=_worker_start,
-        initargs=(factory, settings, str(cache.folder), cache.engine),
+        initargs=(factory, settings, str(cache.folder), cache.engine, os.getpid()),
     )
     running.append(pool)
     left = list(texts)
@@ -292,12 +293,26 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_start(
-    factory: EngineFactory, settings: VoiceSettings, folder: str, engine: str
+    factory: EngineFactory, settings: VoiceSettings, folder: str, engine: str, parent: int
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C for everyone
+    _die_with(parent)
     _WORKER["factory"] = factory
     _WORKER["settings"] = settings
     _WORKER["cache"] = PhraseCache(Path(folder), settings, engine)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker if its parent is killed outright (SIGKILL, a crash), which no handler
+    sees: a pool's worker waits on a queue it holds both ends of, so it would wait forever."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that took hold
+        os._exit(1)
 
 
 def _worker_say(text: str) -> None:
