@@ -189,8 +189,7 @@ class Player:
 
     def start(self, from_exercise: str | None = None) -> None:
         if from_exercise is not None:
-            self._bound = self.exercise_index(from_exercise)
-            self.tick()
+            self._go(self.exercise_index(from_exercise))
         else:
             self._play_from(0)
 
@@ -377,8 +376,9 @@ def run(
                 player.clock.sleep(wait)
                 key = None
             if key == "q":
+                where = player.status()  # where it was stopped, for the goodbye line
                 player.stop()
-                return player.status()
+                return where
             if key == " ":
                 player.toggle_pause()
             elif key == "n":

@@ -212,9 +212,24 @@ def test_run_handles_keys_and_quits():
 
     player.start()
     status = run(player, keys)
-    assert status.finished
+    assert not status.finished and status.exercise == "One"  # quit in the first exercise
+    assert player.finished  # and nothing plays on
     assert [k for k, _ in sink.plays].count("mark") == 2
     assert ("session", at(5000)) in sink.plays  # 'n' early on: the first exercise
+
+
+def test_quitting_says_where_it_stopped():
+    player, _, clock = make()
+    script = iter([None, None, "q"])
+
+    def keys(timeout: float):
+        clock.t += 3.0
+        return next(script)
+
+    player.start()
+    status = run(player, keys)
+    assert not status.finished and 8000 <= status.position_ms <= 9100
+    assert status.exercise == "One"
 
 
 def test_run_without_controls_plays_to_the_end():
