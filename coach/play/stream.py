@@ -118,7 +118,11 @@ class Stream:
             if self._made is None or self._made[0] == self._version:
                 self._lock.wait(seconds)
 
-    def _current(self) -> tuple[Known, Mix]:
+    def _current(self, fresh: bool = True) -> tuple[Known, Mix]:
+        """The session compiled with the lengths known; ``fresh=False`` takes the last one
+        compiled, for what is asked many times a second (compiling takes tens of ms)."""
+        if not fresh and self._made is not None:
+            return self._made[1], self._made[2]
         with self._lock:
             version, lengths = self._version, dict(self._lengths)
         if self._made is None or self._made[0] != version:
@@ -134,8 +138,9 @@ class Stream:
 
     @property
     def timeline(self) -> Timeline:
-        """The session as far as is known: exact up to :attr:`exact`, estimated after."""
-        return self._current()[0].timeline
+        """The session as far as is known: exact up to :attr:`exact`, estimated after (as of
+        the last :meth:`segment` or :attr:`exact`)."""
+        return self._current(fresh=False)[0].timeline
 
     @property
     def exact(self) -> int:
@@ -148,7 +153,7 @@ class Stream:
 
     @property
     def complete(self) -> bool:
-        known = self._current()[0]
+        known = self._current(fresh=False)[0]
         return known.exact_ms >= known.timeline.duration_ms
 
     def segment(self, start: int) -> Segment | None:
