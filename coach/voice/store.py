@@ -130,7 +130,11 @@ class Voice:
                 if ready:
                     ready(text)
 
-            self._synthesize(missing, progress, made)
+            try:
+                self._synthesize(missing, progress, made)
+            except CancelledError:
+                self._cancelled.clear()  # the cancel is spent: a later prepare runs
+                raise
             self.synthesized += len(missing)
         return MappingProxyType(
             {text: max(len(clip), 1) / RATE for text, clip in self._clips.items()}

@@ -129,3 +129,9 @@ def test_closing_stops_the_voice_at_once(tmp_path):
     assert time.monotonic() - started < 5
     assert not any(t.name == "coach-voice" and t.is_alive() for t in threading.enumerate())
     assert speaker.synthesized == 0  # it stopped before finishing what it had been asked
+
+
+def test_a_voice_whose_stream_was_closed_still_makes_phrases(tmp_path):
+    speaker = voice(tmp_path, WordsEngine(delay=0.05))
+    live("healthy-back", Options(), speaker).close()
+    assert set(speaker.prepare(["Hello there."])) >= {"Hello there."}
