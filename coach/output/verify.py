@@ -15,6 +15,7 @@ Two checks, both measured with :mod:`coach.audio.loudness`:
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +40,38 @@ def check_mix(levels: Levels) -> None:
     _refuse_clipped("the session", levels.true_peak + levels.gain_db)
 
 
-def check_file(path: Path, fmt: str, mix: Mix, start: int, gain: float, name: str) -> None:
-    """Decode the opening of an encoded file and compare it with the mix from sample ``start``."""
+@dataclass(frozen=True)
+class Excerpt:
+    """The stretch of the mix a file's opening is compared with, and its loudness: measured
+    while the encoder finishes, so that only the file is left to decode and measure after."""
+
+    mix: Mix
+    start: int
+    gain: float
+    length: int
+    loudness: float
+
+    def level(self, length: int) -> float:
+        """The mix's loudness over ``length`` samples from the start (a file decoded to another
+        length than expected is compared with exactly as much of the mix)."""
+        if length == self.length:
+            return self.loudness
+        return loudness(self.mix.render(self.start, self.start + length, self.gain), RATE)
+
+
+def excerpt(mix: Mix, start: int, end: int, gain: float) -> Excerpt:
+    """What the opening of a file holding samples ``start`` to ``end`` of the mix should be."""
+    length = max(0, min(EXCERPT_S * RATE, end - start, mix.length - start))
+    meant = mix.render(start, start + length, gain)
+    return Excerpt(mix, start, gain, length, loudness(meant, RATE))
+
+
+def check_file(path: Path, fmt: str, expected: Excerpt, name: str) -> None:
+    """Decode the opening of an encoded file and compare it with the same stretch of the mix."""
     heard = _decode(path, fmt)
     if not len(heard):
         raise ExportError(f"{name} came out empty; it was not saved", _FIX)
-    meant = mix.render(start, start + len(heard), gain)
-    file_level, mix_level = loudness(heard, RATE), loudness(meant, RATE)
+    file_level, mix_level = loudness(heard, RATE), expected.level(len(heard))
     _refuse_clipped(name, true_peak(heard))
     if not mix_level > SILENT_LUFS:
         return  # a quiet opening is the session's own; check_mix judged the whole of it
