@@ -137,11 +137,11 @@ def export(
             (final,) = outputs.audio
             meta = ffmetadata(timeline, name, timeline.title, 1, 1, chapters)
             temp = stage.temp(final)
-            expected = _encode(
+            with _encode(
                 encoder, mix, 0, mix.length, levels.gain, meta, temp, fmt, bitrate, progress
-            )
-            _finish(temp, fmt, chapters)
-            verify.check_file(temp, fmt.value, expected, final.name)
+            ) as check:
+                _finish(temp, fmt, chapters)
+                check.run(temp, final.name)
         if outputs.cues:
             for sheet, part in zip(outputs.cues, _cue_timelines(timeline, split), strict=True):
                 stage.temp(sheet).write_text(to_vtt(part), encoding="utf-8")
@@ -172,9 +172,11 @@ def _export_split(
             if progress:
                 progress(offset + samples, mix.length)
 
-        expected = _encode(encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step)
-        _finish(temp, fmt, within)
-        verify.check_file(temp, fmt.value, expected, final.name)
+        with _encode(
+            encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step
+        ) as check:
+            _finish(temp, fmt, within)
+            check.run(temp, final.name)
         done += end - start
 
 
@@ -265,8 +267,8 @@ def _encode(
     fmt: AudioFormat,
     bitrate: str | None,
     progress: Progress | None,
-) -> verify.Excerpt:
-    """Encode samples ``start`` to ``end``; return what the file's opening must sound like."""
+) -> verify.FileCheck:
+    """Encode samples ``start`` to ``end``; return the check of the file, ready to run."""
     with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
         meta_path = Path(folder) / "metadata.txt"
         meta_path.write_text(metadata, encoding="utf-8")
@@ -280,6 +282,7 @@ def _encode(
             )
             assert process.stdin is not None
             _widen_pipe(process.stdin.fileno())
+            check: verify.FileCheck | None = None
             try:
                 done = 0
                 for chunk in mix.pcm16(gain, start=start, size=min(RATE * 4, max(end - start, 1))):
@@ -292,8 +295,9 @@ def _encode(
                         break
                 process.stdin.close()
                 # ffmpeg still has seconds of audio queued (the pipe and its input queue): what
-                # the checks after it need is prepared now, rather than after it exits.
+                # the steps after it need is set up now, rather than after it exits.
                 expected = verify.excerpt(mix, start, end, gain)
+                check = verify.FileCheck(encoder, fmt.value, expected)
                 prepare_tags(fmt.value)
                 code = process.wait()
             except BrokenPipeError:
@@ -301,9 +305,13 @@ def _encode(
             except BaseException:
                 process.kill()
                 process.wait()
+                if check:
+                    check.close()
                 raise
-        if code != 0:
+        if code != 0 or check is None:
+            if check:
+                check.close()
             detail = log_path.read_text(errors="replace").strip().splitlines()
             reason = detail[-1] if detail else f"exit code {code}"
             raise ExportError(f"ffmpeg failed to write {fmt.value}: {reason}")
-        return expected
+        return check
