@@ -11,16 +11,23 @@ a separate process, so its wall time and peak memory (max RSS, from wait4) are i
 - 2-hour: a warm export of a two-hour session, for memory that must not grow with length
 - engines: for each speech engine side by side (``--engines``), a cold export with its own
   empty cache, a warm export (best of 3), and ffmpeg alone on that engine's PCM (best of 3)
+- first sound: for each engine, `coach play` of the same session, from launching the process
+  to the first non-zero sample reaching the sound card: cold (its own empty cache) and warm
+  (the export's cache, best of 3). The sound card is ALSA's file plugin appending to a file
+  (polled every 5 ms); the player is stopped there, not left to play the session out.
 
-Targets: warm <= 1.3 x ffmpeg; warm >= 5 x faster than naive; 2-hour peak memory <= 200 MB.
+Targets: warm <= 1.3 x ffmpeg; warm >= 5 x faster than naive; 2-hour peak memory <= 200 MB;
+first sound <= 1 s warm, <= 3 s cold.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -147,24 +154,77 @@ def engine_table(engines: list[str]) -> int:
     """Cold and warm export of the same session with each engine, and ffmpeg alone on its PCM."""
     if not engines:
         return 0
-    print(f"engines: coach export {' '.join(SESSION)} --engine E, each with its own cache\n")
-    print("| engine | minutes | cold export | warm export | ffmpeg alone | warm / ffmpeg |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"engines: coach export {' '.join(SESSION)} --engine E, each with its own cache;")
+    print(f"first sound: coach play {' '.join(SESSION)} --engine E, cold and warm\n")
+    print(
+        "| engine | minutes | cold export | warm export | ffmpeg alone | warm / ffmpeg "
+        "| first sound, cold | first sound, warm |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for engine in engines:
         work = Path(tempfile.mkdtemp(prefix=f"coach-bench-{engine}-"))
         env = {**os.environ, "COACH_CACHE_DIR": str(work / "cache")}
+        # Its own cache: a play stopped at its first sound leaves part of the phrases cached,
+        # which would make the cold export below partly warm.
+        cold_play = first_sound(engine, {**env, "COACH_CACHE_DIR": str(work / "play-cache")})
         out = work / "session.mp3"
         export = coach("export", *SESSION, "--engine", engine, "-o", str(out))
         cold = measure(export, env)[0]
         warm = best_of(3, export, env)[0]
         alone = ffmpeg_alone(work, [*SESSION, "--engine", engine], env)
+        warm_play = min(first_sound(engine, env) for _ in range(3))
         print(
             f"| {engine} | {probe_minutes(out):.1f} | {cold:.1f} s | {warm:.1f} s "
-            f"| {alone[0]:.1f} s | {warm / alone[0]:.2f} |",
+            f"| {alone[0]:.1f} s | {warm / alone[0]:.2f} | {cold_play:.2f} s | {warm_play:.2f} s |",
             flush=True,
         )
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def first_sound(engine: str, env: dict[str, str], timeout: float = 1800) -> float:
+    """Seconds from launching `coach play` until the sound card gets its first non-zero sample.
+
+    The default ALSA device is the file plugin, appending whatever is played to a file; a
+    16-bit sample is non-zero exactly when one of its bytes is, so any non-zero byte is sound.
+    """
+    with tempfile.TemporaryDirectory(prefix="coach-play-") as folder:
+        capture, conf, log = (
+            Path(folder) / "capture.raw",
+            Path(folder) / "asound.conf",
+            Path(folder) / "log",
+        )
+        capture.touch()
+        conf.write_text(
+            f'pcm.!default {{ type file; slave.pcm "null"; file "|cat >> {capture}"; '
+            'format "raw" }\n',
+            encoding="utf-8",
+        )
+        child = {**env, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
+        command = coach("play", *SESSION, "--engine", engine, "--quiet")
+        with capture.open("rb") as sound, log.open("wb") as errors:
+            start = time.perf_counter()
+            # Its own process group: the `cat` ALSA starts is stopped with it.
+            process = subprocess.Popen(
+                command, env=child, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=errors, start_new_session=True,
+            )  # fmt: skip
+            ended = None  # when the player exited: what it played may still be on its way
+            try:
+                while time.perf_counter() - start < timeout:
+                    if sound.read().strip(b"\0"):
+                        return time.perf_counter() - start
+                    if ended is None and process.poll() is not None:
+                        ended = time.perf_counter()
+                    if ended is not None and time.perf_counter() - ended > 1:
+                        break
+                    time.sleep(0.005)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        detail = log.read_text(errors="replace").strip()
+        raise SystemExit(f"no sound from {' '.join(command)}: {detail[-500:] or 'timed out'}")
 
 
 def _session_args(argv: list[str]) -> tuple[list[str], Options]:

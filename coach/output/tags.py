@@ -8,6 +8,7 @@ comments (CHAPTER001=00:00:00.000, CHAPTER001NAME=Welcome).
 
 from __future__ import annotations
 
+import importlib
 import re
 import struct
 from collections.abc import Sequence
@@ -84,6 +85,14 @@ def ffmetadata(
 
 def _escape(value: str) -> str:
     return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+
+def prepare_tags(fmt: str) -> None:
+    """Import what finishing a file of format ``fmt`` needs (mutagen's ID3 frames take ~40 ms),
+    so that it can be done while the encoder is still busy."""
+    module = {"mp3": "mutagen.id3", "ogg": "mutagen.oggvorbis"}.get(fmt)
+    if module:
+        importlib.import_module(module)
 
 
 def finish_mp3(path: Path) -> None:
