@@ -59,3 +59,25 @@ def test_a_file_ffmpeg_cannot_read_is_one_export_error(tmp_path):
     path.write_bytes(b"not audio at all")
     with pytest.raises(ExportError, match=r"cannot measure .*broken.mp3: ffmpeg says"):
         measure_file(path)
+
+
+@needs_audio_tools
+def test_a_long_file_measured_a_minute_at_a_time_reads_as_a_whole(tmp_path):
+    from coach.audio.loudness import loudness, true_peak
+
+    rng = np.random.default_rng(3)
+    t = np.arange(150 * RATE) / RATE
+    swell = 0.05 + 0.3 * (np.sin(2 * np.pi * t / 37) > 0)  # loud and quiet stretches
+    samples = swell * np.sin(2 * np.pi * 440 * t) + 0.01 * rng.standard_normal(len(t))
+    pcm = (samples * 32767).astype("<i2")
+    path = tmp_path / "long.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm.tobytes())
+    whole = pcm.astype(np.float32) / 32768
+    levels = measure_file(path)
+    assert levels.loudness == pytest.approx(loudness(whole, RATE), abs=0.01)
+    assert levels.true_peak == pytest.approx(true_peak(whole), abs=0.01)
+    assert levels.duration_s == pytest.approx(150.0)
