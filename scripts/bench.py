@@ -4,13 +4,13 @@ Not a test: run it by hand (`make bench`) and put the table in the README. Each 
 a separate process, so its wall time and peak memory (max RSS, from wait4) are its own:
 
 - cold:   `coach export` of a 30+ minute session with an empty phrase cache
-- warm, new session: every phrase cached, the session's loudness not yet measured (best of 3)
-- warm:   the same export again: phrases and the session's loudness analysis cached (best of 3)
-- ffmpeg: ffmpeg alone encoding the same PCM with the same settings (best of three runs)
+- warm, new session: every phrase cached, the session's loudness not yet measured (best of 5)
+- warm:   the same export again: phrases and the session's loudness analysis cached (best of 5)
+- ffmpeg: ffmpeg alone encoding the same PCM with the same settings (best of 5)
 - naive:  pyttsx3 for every spoken line, pydub `+=` to join them, one export
 - 2-hour: a warm export of a two-hour session, for memory that must not grow with length
 - engines: for each speech engine side by side (``--engines``), a cold export with its own
-  empty cache, a warm export (best of 3), and ffmpeg alone on that engine's PCM (best of 3)
+  empty cache, a warm export (best of 5), and ffmpeg alone on that engine's PCM (best of 5)
 - first sound: for each engine, `coach play` of the same session, from launching the process
   to the first non-zero sample reaching the sound card: cold (its own empty cache) and warm
   (the export's cache, best of 3). The sound card is ALSA's file plugin appending to a file
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 SESSION = ["healthy-back", "--sets", "2"]  # about 35 minutes
 LONG = ["healthy-back", "--sets", "7"]  # about two hours
 PYTHON = sys.executable
+# Runs of each warm export and of ffmpeg alone, the fastest kept: on this shared 2-core machine
+# the same command varies by 10 to 30%, and three runs still let one slow run through.
+RUNS = 5
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -107,8 +110,8 @@ def main() -> int:
     rows["cold export"] = measure(coach("export", *SESSION, "-o", str(out)), env)
     export = coach("export", *SESSION, "-o", str(out))
     forget_levels = functools.partial(shutil.rmtree, work / "cache" / "levels", ignore_errors=True)
-    rows["warm export, new session"] = best_of(3, export, env, before=forget_levels)
-    rows["warm export"] = best_of(3, export, env)
+    rows["warm export, new session"] = best_of(RUNS, export, env, before=forget_levels)
+    rows["warm export"] = best_of(RUNS, export, env)
     rows["ffmpeg only"] = ffmpeg_alone(work, SESSION, env)
     if not args.skip_naive:
         naive = [PYTHON, __file__, "_naive", str(work / "naive.mp3"), *SESSION]
@@ -147,7 +150,7 @@ def ffmpeg_alone(work: Path, argv: list[str], env: dict[str, str]) -> tuple[floa
     raw, meta = work / "session.raw", work / "session.ffmeta"
     subprocess.run([PYTHON, __file__, "_render", str(raw), *argv], env=env, check=True)
     command = encode_command("ffmpeg", str(raw), meta, work / "alone.mp3", AudioFormat.MP3)
-    return best_of(3, command)
+    return best_of(RUNS, command)
 
 
 def engine_table(engines: list[str]) -> int:
@@ -170,7 +173,7 @@ def engine_table(engines: list[str]) -> int:
         out = work / "session.mp3"
         export = coach("export", *SESSION, "--engine", engine, "-o", str(out))
         cold = measure(export, env)[0]
-        warm = best_of(3, export, env)[0]
+        warm = best_of(RUNS, export, env)[0]
         alone = ffmpeg_alone(work, [*SESSION, "--engine", engine], env)
         warm_play = min(first_sound(engine, env) for _ in range(3))
         print(
