@@ -1,9 +1,15 @@
-"""Test helpers: a fake voice length and small definition builders."""
+"""Test helpers: a fake voice length, a voice-free engine, and small definition builders."""
 
 from __future__ import annotations
 
+import time
+
+import numpy as np
+
+from coach.audio.wav import RATE
 from coach.definitions.catalog import Catalog, build_catalog, builtin_definitions
 from coach.definitions.reader import load_text
+from coach.errors import SynthesisError
 from coach.options import Options
 from coach.script.compiler import compile_session
 from coach.script.timeline import Speech, Timeline
@@ -29,3 +35,24 @@ def compile_ids(
 
 def spoken(timeline: Timeline) -> list[str]:
     return [e.text for e in timeline.events if isinstance(e, Speech)]
+
+
+class WordsEngine:
+    """A voice-free engine: a quiet tone, 0.25 s a word (far from the estimate's 0.4 s);
+    ``delay`` seconds of work per phrase, and one phrase it cannot say, if asked."""
+
+    id = "words"
+
+    def __init__(self, delay: float = 0.0, fail_on: str | None = None) -> None:
+        self.delay, self.fail_on = delay, fail_on
+
+    def version(self) -> str:
+        return "1"
+
+    def say(self, text: str):
+        if text == self.fail_on:
+            raise SynthesisError(f"cannot say {text!r}")
+        time.sleep(self.delay)
+        seconds = 0.1 + 0.25 * len(text.split())
+        t = np.arange(int(seconds * RATE)) / RATE
+        return (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)

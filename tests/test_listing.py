@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from helpers import WordsEngine
 
 from coach import session
-from coach.audio.wav import RATE
 from coach.options import Options
 from coach.voice.engines import VoiceSettings
 from coach.voice.store import Voice
-
-
-class WordsEngine:
-    """A voice-free engine: a quiet tone, 0.25 s a word (far from the estimate's 0.4 s)."""
-
-    id = "words"
-
-    def version(self) -> str:
-        return "1"
-
-    def say(self, text: str):
-        seconds = 0.1 + 0.25 * len(text.split())
-        t = np.arange(int(seconds * RATE)) / RATE
-        return (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
 
 
 def voice(tmp_path) -> Voice:

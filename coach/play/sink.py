@@ -9,7 +9,7 @@ from coach.play.player import Playing
 
 
 class SimpleaudioSink:
-    """The sound card, through simpleaudio (imported only when something is played)."""
+    """Plays 16-bit mono samples on the default device; no device is one AudioDeviceError."""
 
     def play(self, pcm: bytes | memoryview, rate: int) -> Playing:
         try:

@@ -180,8 +180,7 @@ def _sample(ms: int) -> int:
 def _sounding(timeline: Timeline, until_ms: int) -> list[tuple[int, int]]:
     """When something sounds, up to ``until_ms``, as merged (start, end) spans in order."""
     spans: list[tuple[int, int]] = []
-    events = (e for e in timeline.events if isinstance(e, Speech | Sound))
-    for event in sorted(events, key=lambda e: e.start_ms):
+    for event in (e for e in timeline.events if isinstance(e, Speech | Sound)):  # in order
         if event.start_ms >= until_ms:
             break
         if spans and event.start_ms <= spans[-1][1]:

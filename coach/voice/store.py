@@ -136,9 +136,7 @@ class Voice:
                 self._cancelled.clear()  # the cancel is spent: a later prepare runs
                 raise
             self.synthesized += len(missing)
-        return MappingProxyType(
-            {text: max(len(clip), 1) / RATE for text, clip in self._clips.items()}
-        )
+        return MappingProxyType({text: self.seconds(text) for text in self._clips})
 
     def seconds(self, text: str) -> float:
         """How long a phrase with a clip lasts."""

@@ -6,14 +6,13 @@ from __future__ import annotations
 import threading
 import time
 
-import numpy as np
 import pytest
+from helpers import WordsEngine
 
 from coach import session
 from coach.audio.mixer import Mix
 from coach.audio.wav import RATE, to_pcm16
 from coach.definitions.catalog import load_catalog
-from coach.errors import SynthesisError
 from coach.options import Guidance, Options
 from coach.play.stream import QUIET_AFTER_MS, SEGMENT_MS, Stream
 from coach.script.timeline import Sound, Speech
@@ -22,26 +21,6 @@ from coach.voice.engines import EngineError, VoiceSettings
 from coach.voice.store import Voice
 
 CATALOG, _ = load_catalog()
-
-
-class WordsEngine:
-    """A voice-free engine: a tone, 0.25 s a word; ``delay`` seconds of work per phrase."""
-
-    id = "words"
-
-    def __init__(self, delay: float = 0.0, fail_on: str | None = None) -> None:
-        self.delay, self.fail_on = delay, fail_on
-
-    def version(self) -> str:
-        return "1"
-
-    def say(self, text: str):
-        if text == self.fail_on:
-            raise SynthesisError(f"cannot say {text!r}")
-        time.sleep(self.delay)
-        seconds = 0.1 + 0.25 * len(text.split())
-        t = np.arange(int(seconds * RATE)) / RATE
-        return (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
 
 
 def voice(tmp_path, engine: WordsEngine | None = None) -> Voice:
