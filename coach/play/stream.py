@@ -24,7 +24,7 @@ from coach.script.timeline import Sound, Speech, Timeline
 from coach.voice.store import CancelledError
 
 if TYPE_CHECKING:
-    from coach.voice.store import Progress, Voice
+    from coach.voice.store import Voice
 
 SEGMENT_MS = 120_000  # the longest segment: how much is mixed at once
 QUIET_AFTER_MS = 100  # a join comes this long after the last sound ends...
@@ -61,13 +61,7 @@ class Stream:
 
     # -- the voice's side (a background thread) ----------------------------------------------
 
-    def start(
-        self,
-        phrases: Iterable[str],
-        lengths: Mapping[str, float],
-        now: Known,
-        progress: Progress | None = None,
-    ) -> None:
+    def start(self, phrases: Iterable[str], lengths: Mapping[str, float], now: Known) -> None:
         """Have the voice make every phrase not in ``lengths`` (the ones it has), in this
         order; ``now`` is the session compiled with those."""
         self._lengths = dict(lengths)
@@ -76,13 +70,13 @@ class Stream:
         if not missing:
             return
         self._thread = threading.Thread(
-            target=self._make, args=(missing, progress), name="coach-voice", daemon=True
+            target=self._make, args=(missing,), name="coach-voice", daemon=True
         )
         self._thread.start()
 
-    def _make(self, phrases: list[str], progress: Progress | None) -> None:
+    def _make(self, phrases: list[str]) -> None:
         try:
-            self.voice.prepare(phrases, progress, ready=self._ready)
+            self.voice.prepare(phrases, ready=self._ready)
         except CancelledError:
             pass
         except BaseException as error:  # reported by the player's thread, which can stop

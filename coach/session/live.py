@@ -42,21 +42,22 @@ def stream(
     """The session's stream, its voice already at work on the phrases it lacks."""
     from coach.play.stream import Stream
 
-    # What the voice has already made: every phrase but the opening's minutes, which are next.
-    _, phrases = draft(routine, exercises, options, minutes=1)
-    missing = set(voice.missing(phrases))
-    lengths = {text: voice.seconds(text) for text in phrases if text not in missing}
+    def made(phrases: tuple[str, ...]) -> dict[str, float]:
+        """The lengths of the phrases the voice has already made (read from its cache)."""
+        missing = set(voice.missing(phrases))
+        return {text: voice.seconds(text) for text in phrases if text not in missing}
 
     def known(lengths: Mapping[str, float], minutes: int) -> Known:
         estimate = guess(lengths, voice.settings.rate)
         return compile_known(routine, exercises, options, lengths, estimate, minutes)
 
-    # With every length known this settles the minutes exactly as an export does; otherwise the
-    # opening says the voice-calibrated estimate, and keeps saying it as lengths arrive.
-    minutes = max(1, round(known(lengths, 1).timeline.duration_ms / 60_000))
+    # With every length known (all but the minutes line, which comes next) this settles the
+    # minutes exactly as an export does; otherwise the opening says the voice-calibrated
+    # estimate, and keeps saying it as lengths arrive.
+    first = known(made(draft(routine, exercises, options, minutes=1)[1]), 1)
+    minutes = max(1, round(first.timeline.duration_ms / 60_000))
     _, phrases = draft(routine, exercises, options, minutes)
-    missing = set(voice.missing(phrases))
-    lengths = {text: voice.seconds(text) for text in phrases if text not in missing}
+    lengths = made(phrases)
     now = known(lengths, minutes)
     source = Stream(lambda lengths: known(lengths, minutes), voice, _gain(now, voice))
     source.start(phrases, lengths, now)
