@@ -139,6 +139,19 @@ class Mix:
                 out[lo - start : hi - start] += clip[lo - placed.start : hi - placed.start]
         return out
 
+    def quiet(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The stretches from ``start`` to ``end`` where nothing sounds (digital silence), in
+        order, as (first sample, sample after the last)."""
+        sounding_until = start
+        for placed in self.placed:
+            if placed.start >= end:
+                break
+            if placed.start > sounding_until:
+                yield sounding_until, placed.start
+            sounding_until = max(sounding_until, placed.end)
+        if sounding_until < end:
+            yield sounding_until, end
+
     def blocks(self, gain: float = 1.0, start: int = 0, size: int = BLOCK) -> Iterator[Samples]:
         for at in range(start, self.length, size):
             yield self.render(at, min(at + size, self.length), gain)

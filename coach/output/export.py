@@ -1,6 +1,6 @@
 """Samples -> files: MP3 (or M4A, OGG, WAV) with tags and chapters, written atomically.
 
-The mix is streamed to ffmpeg block by block, so memory does not grow with the session. Tags
+The mix is encoded by :mod:`coach.output.encode`, so memory does not grow with the session. Tags
 and chapters go in through an FFMETADATA file: for MP3 that is ID3v2.3 with a CHAP frame per
 exercise and a CTOC, which phone podcast players use to skip. Every file is written under a
 temporary name beside its destination and renamed into place only when complete, so a failed
@@ -9,47 +9,21 @@ or interrupted export leaves what was there before untouched.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from coach.audio.mixer import Levels, Mix
 from coach.audio.wav import RATE
-from coach.errors import ExportError, MissingDependencyError, OptionError
+from coach.errors import MissingDependencyError, OptionError
 from coach.output import verify
+from coach.output.encode import AudioFormat, Progress, encode
 from coach.output.paths import Outputs, Stage, check_file, check_output, plan_outputs, staging
-from coach.output.tags import ffmetadata, finish_mp3, ogg_chapters, prepare_tags
+from coach.output.tags import ffmetadata, finish_mp3, ogg_chapters
 from coach.script.formats import to_vtt
 from coach.script.timeline import Section, Timeline
-
-Progress = Callable[[int, int], None]  # (samples done, samples in all)
-
-
-class AudioFormat(StrEnum):
-    MP3 = "mp3"
-    M4A = "m4a"
-    OGG = "ogg"
-    WAV = "wav"
-
-
-# muxer, codec arguments by default (speech-quality VBR where the codec has it), codec for CBR
-_CODECS: dict[AudioFormat, tuple[str, list[str], list[str]]] = {
-    AudioFormat.MP3: ("mp3", ["-c:a", "libmp3lame", "-q:a", "6"], ["-c:a", "libmp3lame"]),
-    AudioFormat.M4A: ("ipod", ["-c:a", "aac", "-b:a", "48k"], ["-c:a", "aac"]),
-    AudioFormat.OGG: ("ogg", ["-c:a", "libvorbis", "-q:a", "2"], ["-c:a", "libvorbis"]),
-    AudioFormat.WAV: ("wav", ["-c:a", "pcm_s16le"], ["-c:a", "pcm_s16le"]),
-}
-_EXTRA: dict[AudioFormat, list[str]] = {
-    AudioFormat.MP3: ["-id3v2_version", "3", "-write_xing", "1"],
-    AudioFormat.M4A: ["-movflags", "+faststart"],
-}
 
 
 @dataclass(frozen=True)
@@ -137,7 +111,7 @@ def export(
             (final,) = outputs.audio
             meta = ffmetadata(timeline, name, timeline.title, 1, 1, chapters)
             temp = stage.temp(final)
-            with _encode(
+            with encode(
                 encoder, mix, 0, mix.length, levels.gain, meta, temp, fmt, bitrate, progress
             ) as check:
                 _finish(temp, fmt, chapters)
@@ -172,9 +146,7 @@ def _export_split(
             if progress:
                 progress(offset + samples, mix.length)
 
-        with _encode(
-            encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step
-        ) as check:
+        with encode(encoder, mix, start, end, levels.gain, meta, temp, fmt, bitrate, step) as check:
             _finish(temp, fmt, within)
             check.run(temp, final.name)
         done += end - start
@@ -213,105 +185,3 @@ def _finish(temp: Path, fmt: AudioFormat, chapters: list[Section]) -> None:
         finish_mp3(temp)
     elif fmt is AudioFormat.OGG:
         ogg_chapters(temp, chapters)
-
-
-def _widen_pipe(fd: int) -> None:
-    """Let the mix run ahead of the encoder: with the default 64 KB pipe, ffmpeg would wait
-    for every block to be rendered. Linux allows 1 MB without privileges."""
-    with contextlib.suppress(OSError, AttributeError):
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-
-
-# Packets (1,024 samples each) ffmpeg's reader thread may hold for its encoder. With two inputs
-# (the PCM and the FFMETADATA file), ffmpeg 5 reads each in its own thread, and polls a pipe's
-# queue without blocking: whenever it finds the queue empty it sleeps 10 ms. With the default
-# of 8 packets (under a millisecond of encoding) that happened ~450 times in a 33-minute
-# export, 4.5 s of an encoder standing idle; 1,024 packets (2 MB) keep it fed. The bytes out
-# are the same: only the queue between ffmpeg's own threads is longer.
-_QUEUE = 1024
-
-
-def encode_command(
-    encoder: str,
-    source: str,
-    metadata: Path,
-    out: Path,
-    fmt: AudioFormat,
-    bitrate: str | None = None,
-) -> list[str]:
-    """The ffmpeg command that encodes 16-bit mono PCM from ``source`` (``pipe:0`` or a file),
-    with the tags and chapters of an FFMETADATA file. ``scripts/bench.py`` times this very
-    command on a file as "ffmpeg alone"."""
-    muxer, vbr, cbr = _CODECS[fmt]
-    codec = [*cbr, "-b:a", bitrate] if bitrate and fmt is not AudioFormat.WAV else vbr
-    return [
-        encoder, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-thread_queue_size", str(_QUEUE), "-f", "s16le", "-ar", str(RATE), "-ac", "1",
-        "-i", source,
-        "-f", "ffmetadata", "-i", str(metadata),
-        "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-        *codec, *_EXTRA.get(fmt, []), "-f", muxer, str(out),
-    ]  # fmt: skip
-
-
-def _encode(
-    encoder: str,
-    mix: Mix,
-    start: int,
-    end: int,
-    gain: float,
-    metadata: str,
-    out: Path,
-    fmt: AudioFormat,
-    bitrate: str | None,
-    progress: Progress | None,
-) -> verify.FileCheck:
-    """Encode samples ``start`` to ``end``; return the check of the file, ready to run."""
-    with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
-        meta_path = Path(folder) / "metadata.txt"
-        meta_path.write_text(metadata, encoding="utf-8")
-        log_path = Path(folder) / "ffmpeg.log"
-        command = encode_command(encoder, "pipe:0", meta_path, out, fmt, bitrate)
-        with log_path.open("wb") as log:
-            # Its own session: a Ctrl-C meant for coach reaches coach, which stops ffmpeg itself,
-            # rather than ffmpeg first (which would look like an encoding failure).
-            process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stderr=log, start_new_session=True
-            )
-            assert process.stdin is not None
-            _widen_pipe(process.stdin.fileno())
-            check: verify.FileCheck | None = None
-            try:
-                done = 0
-                for chunk in mix.pcm16(gain, start=start, size=min(RATE * 4, max(end - start, 1))):
-                    samples = min(len(chunk) // 2, end - start - done)
-                    process.stdin.write(chunk[: samples * 2])
-                    done += samples
-                    if progress:
-                        progress(done, end - start)
-                    if done >= end - start:
-                        break
-                process.stdin.close()
-                # ffmpeg still has seconds of audio queued (the pipe and its input queue): what
-                # the steps after it need is set up now, rather than after it exits.
-                expected = verify.excerpt(mix, start, end, gain)
-                check = verify.FileCheck(encoder, fmt.value, expected)
-                prepare_tags(fmt.value)
-                code = process.wait()
-            except BrokenPipeError:
-                code = process.wait() or 1  # ffmpeg stopped early; its log says why
-            except BaseException:
-                process.kill()
-                process.wait()
-                if check:
-                    check.close()
-                raise
-        if code != 0 or check is None:
-            if check:
-                check.close()
-            detail = log_path.read_text(errors="replace").strip().splitlines()
-            reason = detail[-1] if detail else f"exit code {code}"
-            raise ExportError(f"ffmpeg failed to write {fmt.value}: {reason}")
-        return check

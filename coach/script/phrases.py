@@ -7,6 +7,7 @@ person would vary it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from coach.definitions.model import Side
@@ -73,6 +74,7 @@ def capital(text: str) -> str:
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 
 
+@functools.lru_cache(maxsize=4096)  # a session asks for the same few hundred, ~50,000 times
 def sentence_case(text: str) -> str:
     """Every sentence starting upper case, also where a substitution began it ('right knee …')."""
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)

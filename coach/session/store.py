@@ -75,8 +75,9 @@ def render_to_store(
     The targets are routine or exercise ids only, never files: this is what a request from the
     network reaches. ``progress`` hears the fraction done, synthesis first, then encoding.
     """
-    from coach.output.export import AudioFormat, ffmpeg
+    from coach.output.encode import AudioFormat
     from coach.output.export import export as write
+    from coach.output.export import ffmpeg
     from coach.output.store import SessionStore
 
     store = SessionStore(store_root(root))

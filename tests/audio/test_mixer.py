@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,24 @@ def test_blocks_join_up_to_the_whole_render():
     whole = mix.render(0, mix.length)
     joined = np.concatenate(list(mix.blocks(size=3001)))
     assert np.array_equal(whole, joined)
+
+
+def test_quiet_is_exactly_where_no_clip_is_placed():
+    events = [Speech(t, t + 300, f"p{t % 7}") for t in range(200, 9000, 900)]
+    events += [Sound(1000, 2500, "bell"), Speech(6000, 6100, "overlap")]
+    mix = Mix(timeline(events), FakeClips())
+    covered = np.zeros(mix.length, dtype=bool)
+    for placed in mix.placed:
+        covered[placed.start : placed.end] = True
+    for start, end in [(0, mix.length), (RATE, 5 * RATE), (3000, 3001)]:
+        spans = list(mix.quiet(start, end))
+        quiet = np.zeros(mix.length, dtype=bool)
+        for a, b in spans:
+            quiet[a:b] = True
+            assert not mix.render(a, b).any()
+        # exactly the samples no clip covers, in order, as maximal stretches
+        assert np.array_equal(quiet[start:end], ~covered[start:end])
+        assert all(b < c for (_, b), (c, _) in itertools.pairwise(spans))
 
 
 def test_measure_finds_the_gain_to_the_target():

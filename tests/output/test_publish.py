@@ -17,7 +17,8 @@ from coach import session
 from coach.audio.mixer import Levels, Mix
 from coach.errors import ExportError
 from coach.options import Options
-from coach.output.export import AudioFormat, export
+from coach.output.encode import AudioFormat
+from coach.output.export import export
 from coach.output.tags import session_title
 from coach.voice.engines import VoiceSettings
 from coach.voice.store import Voice

@@ -1,0 +1,288 @@
+"""Samples -> one encoded file: the mix streamed through a pipe into ffmpeg, block by block, so
+memory does not grow with the session; an MP3 of a minute or more by two ffmpegs at once, one
+per half, joined in a quiet moment (:mod:`coach.output.mp3join`)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+from coach import signals
+from coach.audio.mixer import Mix
+from coach.audio.wav import RATE
+from coach.errors import ExportError
+from coach.output import mp3join, verify
+from coach.output.tags import prepare_tags
+
+Progress = Callable[[int, int], None]  # (samples done, samples in all)
+
+
+class AudioFormat(StrEnum):
+    MP3 = "mp3"
+    M4A = "m4a"
+    OGG = "ogg"
+    WAV = "wav"
+
+
+# muxer, codec arguments by default (speech-quality VBR where the codec has it), codec for CBR
+_CODECS: dict[AudioFormat, tuple[str, list[str], list[str]]] = {
+    AudioFormat.MP3: ("mp3", ["-c:a", "libmp3lame", "-q:a", "6"], ["-c:a", "libmp3lame"]),
+    AudioFormat.M4A: ("ipod", ["-c:a", "aac", "-b:a", "48k"], ["-c:a", "aac"]),
+    AudioFormat.OGG: ("ogg", ["-c:a", "libvorbis", "-q:a", "2"], ["-c:a", "libvorbis"]),
+    AudioFormat.WAV: ("wav", ["-c:a", "pcm_s16le"], ["-c:a", "pcm_s16le"]),
+}
+_EXTRA: dict[AudioFormat, list[str]] = {
+    AudioFormat.MP3: ["-id3v2_version", "3", "-write_xing", "1"],
+    AudioFormat.M4A: ["-movflags", "+faststart"],
+}
+# The second half of a two-encoder MP3: frames and its Xing/LAME header (read, then dropped,
+# by the join), no tag.
+_UNTAGGED = ["-id3v2_version", "0", "-write_xing", "1"]
+
+# Packets (1,024 samples each) ffmpeg's reader thread may hold for its encoder. With two inputs
+# (the PCM and the FFMETADATA file), ffmpeg 5 reads each in its own thread, and polls a pipe's
+# queue without blocking: whenever it finds the queue empty it sleeps 10 ms. With the default
+# of 8 packets (under a millisecond of encoding) that happened ~450 times in a 33-minute
+# export, 4.5 s of an encoder standing idle; 1,024 packets (2 MB) keep it fed. The bytes out
+# are the same: only the queue between ffmpeg's own threads is longer.
+_QUEUE = 1024
+# Below this, a second encoder's start-up (~0.1 s) costs more than it saves.
+TWO_ENCODERS_FROM_S = 60
+_BLOCK = RATE * 4
+
+
+def encode_command(
+    encoder: str,
+    source: str,
+    metadata: Path | None,
+    out: Path,
+    fmt: AudioFormat,
+    bitrate: str | None = None,
+) -> list[str]:
+    """The ffmpeg command that encodes 16-bit mono PCM from ``source`` (``pipe:0`` or a file),
+    with the tags and chapters of an FFMETADATA file (None: an untagged second half of an
+    MP3). ``scripts/bench.py`` times this very command on a file as "ffmpeg alone"."""
+    muxer, vbr, cbr = _CODECS[fmt]
+    codec = [*cbr, "-b:a", bitrate] if bitrate and fmt is not AudioFormat.WAV else vbr
+    tags = ["-f", "ffmetadata", "-i", str(metadata)] if metadata else []
+    mapping = ["-map_metadata", "1", "-map_chapters", "1"] if metadata else []
+    extra = _EXTRA.get(fmt, []) if metadata else _UNTAGGED
+    return [
+        encoder, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-thread_queue_size", str(_QUEUE), "-f", "s16le", "-ar", str(RATE), "-ac", "1",
+        "-i", source, *tags, "-map", "0:a", *mapping,
+        *codec, *extra, "-f", muxer, str(out),
+    ]  # fmt: skip
+
+
+def encode(
+    encoder: str,
+    mix: Mix,
+    start: int,
+    end: int,
+    gain: float,
+    metadata: str,
+    out: Path,
+    fmt: AudioFormat,
+    bitrate: str | None,
+    progress: Progress | None,
+) -> verify.FileCheck:
+    """Encode samples ``start`` to ``end``; return the check of the file, ready to run."""
+    seam = _seam(mix, start, end) if fmt is AudioFormat.MP3 else None
+    attempt = functools.partial(
+        _encode, encoder, mix, start, end, gain, metadata, out, fmt, bitrate, progress
+    )
+    if seam:
+        try:
+            return attempt(seam)
+        except mp3join.JoinError:
+            pass  # an ffmpeg that writes MP3 headers otherwise: one encoder does it all
+    return attempt(None)
+
+
+def _encode(
+    encoder: str,
+    mix: Mix,
+    start: int,
+    end: int,
+    gain: float,
+    metadata: str,
+    out: Path,
+    fmt: AudioFormat,
+    bitrate: str | None,
+    progress: Progress | None,
+    seam: tuple[int, int] | None,
+) -> verify.FileCheck:
+    with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
+        meta_path = Path(folder) / "metadata.txt"
+        meta_path.write_text(metadata, encoding="utf-8")
+        first = encode_command(encoder, "pipe:0", meta_path, out, fmt, bitrate)
+        jobs = [_Job(first, start, end)]
+        second = Path(folder) / "second.mp3"
+        if seam:
+            rest = encode_command(encoder, "pipe:0", None, second, fmt, bitrate)
+            jobs = [_Job(first, start, seam[0]), _Job(rest, seam[1], end)]
+        try:
+            check = _run(jobs, mix, gain, fmt, encoder, end - start, progress)
+            try:
+                failed = next((job for job in jobs if job.code != 0), None)
+                if failed:
+                    raise ExportError(f"ffmpeg failed to write {fmt.value}: {failed.reason()}")
+                if seam:
+                    mp3join.join(out, second, (seam[0] - start, seam[1] - start), end - start)
+            except BaseException:
+                check.close()
+                raise
+        finally:
+            for job in jobs:
+                job.close()
+        return check
+
+
+class _Job:
+    """One ffmpeg and the samples it encodes."""
+
+    def __init__(self, command: list[str], start: int, end: int) -> None:
+        self.command, self.start_at, self.end = command, start, end
+        self.done = 0
+        self.code: int | None = None
+        self.error: BaseException | None = None  # what stopped a feed in another thread
+        self.process: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe: nobody reads ffmpeg's errors until it has exited.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    def start(self) -> None:
+        # Its own session: a Ctrl-C meant for coach reaches coach, which stops ffmpeg itself,
+        # rather than ffmpeg first (which would look like an encoding failure).
+        self.process = subprocess.Popen(
+            self.command, stdin=subprocess.PIPE, stderr=self._log, start_new_session=True
+        )
+        assert self.process.stdin is not None
+        _widen_pipe(self.process.stdin.fileno())
+
+    def feed(self, mix: Mix, gain: float, step: Callable[[], None] | None = None) -> None:
+        """Write the samples, then close the pipe; an ffmpeg that stops early ends it."""
+        assert self.process is not None and self.process.stdin is not None
+        stdin, length = self.process.stdin, self.end - self.start_at
+        try:
+            for chunk in mix.pcm16(gain, start=self.start_at, size=min(_BLOCK, max(length, 1))):
+                samples = min(len(chunk) // 2, length - self.done)
+                stdin.write(chunk[: samples * 2])
+                self.done += samples
+                if step:
+                    step()
+                if self.done >= length:
+                    break
+        except (BrokenPipeError, ValueError):
+            pass  # ffmpeg stopped early (or was stopped): its exit code and log say why
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                stdin.close()
+
+    def wait(self) -> None:
+        assert self.process is not None
+        self.code = self.process.wait()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        if self.process is not None:
+            self.process.wait()
+
+    def close(self) -> None:
+        self._log.close()
+
+    def reason(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit code {self.code}"
+
+
+def _run(
+    jobs: list[_Job],
+    mix: Mix,
+    gain: float,
+    fmt: AudioFormat,
+    encoder: str,
+    total: int,
+    progress: Progress | None,
+) -> verify.FileCheck:
+    """Feed every job (the second from a thread), then wait for them; the check of the first
+    file is set up while the encoders still drain their queues."""
+    first = jobs[0]
+
+    def step() -> None:
+        if progress:
+            progress(min(total, sum(job.done for job in jobs)), total)
+
+    def feed_later(job: _Job) -> None:
+        with signals.deferred():  # signals go to the main thread, which stops every job
+            try:
+                job.feed(mix, gain)
+            except BaseException as error:  # raised again in the main thread
+                job.error = error
+
+    helpers = [threading.Thread(target=feed_later, args=(job,), daemon=True) for job in jobs[1:]]
+    check: verify.FileCheck | None = None
+    try:
+        for job in jobs:
+            job.start()
+        for helper in helpers:
+            helper.start()
+        first.feed(mix, gain, step)
+        for helper in helpers:
+            while helper.is_alive():
+                helper.join(0.1)
+                step()
+        for job in jobs:
+            if job.error:
+                raise job.error
+        if progress:
+            progress(total, total)  # the seam's quiet is encoded too, by the encoders' padding
+        # ffmpeg still has seconds of audio queued (the pipe and its input queue): what the
+        # steps after it need is set up now, rather than after it exits.
+        expected = verify.excerpt(mix, first.start_at, first.start_at + total, gain)
+        check = verify.FileCheck(encoder, fmt.value, expected)
+        prepare_tags(fmt.value)
+        for job in jobs:
+            job.wait()
+    except BaseException:
+        for job in jobs:
+            job.kill()
+        for helper in helpers:
+            if helper.is_alive():
+                helper.join()
+        if check:
+            check.close()
+        raise
+    return check
+
+
+def _seam(mix: Mix, start: int, end: int) -> tuple[int, int] | None:
+    """Where two encoders would part and meet: in the quiet moment nearest the middle that is
+    long enough, if the session is long enough and there is a second core to use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if (cores or 1) < 2 or end - start < TWO_ENCODERS_FROM_S * RATE:
+        return None
+    # Counted from ``start``: the first encoder's frames begin there.
+    middle = (end - start) // 2
+    quiet = [(a - start, b - start) for a, b in mix.quiet(start + RATE, end - RATE)]
+    quiet.sort(key=lambda q: abs(sum(q) // 2 - middle))
+    found = next((seam for q in quiet if (seam := mp3join.seam(q)) is not None), None)
+    return (found[0] + start, found[1] + start) if found else None
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let the mix run ahead of the encoder: with the default 64 KB pipe, ffmpeg would wait
+    for every block to be rendered. Linux allows 1 MB without privileges."""
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
