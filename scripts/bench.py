@@ -165,10 +165,17 @@ def ffmpeg_halves(work: Path) -> tuple[float, float]:
 
     from coach.output.encode import AudioFormat, encode_command
 
-    data = (work / "session.raw").read_bytes()
-    middle = len(data) // 4 * 2  # a whole sample
-    (work / "first.raw").write_bytes(data[:middle])
-    (work / "second.raw").write_bytes(data[middle:])
+    # Copied by the kernel: the bench process must stay small, because a child forked from it
+    # starts with the parent's resident size as its own peak (ru_maxrss).
+    raw = work / "session.raw"
+    total = raw.stat().st_size
+    middle = total // 4 * 2  # a whole sample
+    with raw.open("rb") as source:
+        for name, begin, stop in (("first.raw", 0, middle), ("second.raw", middle, total)):
+            with (work / name).open("wb") as target:
+                at = begin
+                while at < stop:
+                    at += os.copy_file_range(source.fileno(), target.fileno(), stop - at, at)
     meta = work / "session.ffmeta"
     first = encode_command("ffmpeg", str(work / "first.raw"), meta, work / "a.mp3", AudioFormat.MP3)
     second = encode_command(

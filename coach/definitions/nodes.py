@@ -73,6 +73,12 @@ def compose(text: str, path: str) -> yaml.Node | None:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or "not valid YAML"
+        if "nesting depth" in problem:
+            # libyaml (bundled with PyYAML >= 6.0.3) refuses deep flow nesting while scanning
+            # ahead, before _check_depth sees the events: the same refusal, in the same words.
+            raise DefinitionError(
+                path, line, f"nested more than {MAX_DEPTH} levels deep; flatten it"
+            ) from None
         raise DefinitionError(path, line, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as error:
         # A character YAML forbids (a raw control character): its position gives the line.

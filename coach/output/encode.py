@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import subprocess
 import tempfile
@@ -56,6 +57,10 @@ _QUEUE = 1024
 # Below this, a second encoder's start-up (~0.1 s) costs more than it saves.
 TWO_ENCODERS_FROM_S = 60
 _BLOCK = RATE * 4
+# Encoders whose halves could not be joined (an ffmpeg writing other MP3 headers): this
+# process gives them the whole session at once rather than encode it twice each time.
+_UNJOINABLE: set[str] = set()
+_log = logging.getLogger("coach")
 
 
 def encode_command(
@@ -93,17 +98,21 @@ def encode(
     fmt: AudioFormat,
     bitrate: str | None,
     progress: Progress | None,
+    encoders: int | None = None,
 ) -> verify.FileCheck:
-    """Encode samples ``start`` to ``end``; return the check of the file, ready to run."""
-    seam = _seam(mix, start, end) if fmt is AudioFormat.MP3 else None
+    """Encode samples ``start`` to ``end``; return the check of the file, ready to run.
+    ``encoders``: how many ffmpegs may share an MP3 (default: two if there are two cores)."""
+    joinable = fmt is AudioFormat.MP3 and encoder not in _UNJOINABLE
+    seam = _seam(mix, start, end, encoders or _cores()) if joinable else None
     attempt = functools.partial(
         _encode, encoder, mix, start, end, gain, metadata, out, fmt, bitrate, progress
     )
     if seam:
         try:
             return attempt(seam)
-        except mp3join.JoinError:
-            pass  # an ffmpeg that writes MP3 headers otherwise: one encoder does it all
+        except mp3join.JoinError as error:
+            _log.debug("coach: the MP3 halves could not be joined (%s); encoding at once", error)
+            _UNJOINABLE.add(encoder)
     return attempt(None)
 
 
@@ -124,12 +133,13 @@ def _encode(
         meta_path = Path(folder) / "metadata.txt"
         meta_path.write_text(metadata, encoding="utf-8")
         first = encode_command(encoder, "pipe:0", meta_path, out, fmt, bitrate)
-        jobs = [_Job(first, start, end)]
         second = Path(folder) / "second.mp3"
-        if seam:
-            rest = encode_command(encoder, "pipe:0", None, second, fmt, bitrate)
-            jobs = [_Job(first, start, seam[0]), _Job(rest, seam[1], end)]
+        rest = encode_command(encoder, "pipe:0", None, second, fmt, bitrate)
+        parts = [(first, start, seam[0]), (rest, seam[1], end)] if seam else [(first, start, end)]
+        jobs: list[_Job] = []
         try:
+            for command, begin, finish in parts:
+                jobs.append(_Job(command, begin, finish))
             check = _run(jobs, mix, gain, fmt, encoder, end - start, progress)
             try:
                 failed = next((job for job in jobs if job.code != 0), None)
@@ -174,14 +184,15 @@ class _Job:
         try:
             for chunk in mix.pcm16(gain, start=self.start_at, size=min(_BLOCK, max(length, 1))):
                 samples = min(len(chunk) // 2, length - self.done)
-                stdin.write(chunk[: samples * 2])
+                try:
+                    stdin.write(chunk[: samples * 2])
+                except BrokenPipeError:
+                    return  # ffmpeg stopped early (or was stopped): its exit code and log say why
                 self.done += samples
                 if step:
                     step()
                 if self.done >= length:
                     break
-        except (BrokenPipeError, ValueError):
-            pass  # ffmpeg stopped early (or was stopped): its exit code and log say why
         finally:
             with contextlib.suppress(OSError, ValueError):
                 stdin.close()
@@ -190,6 +201,9 @@ class _Job:
         assert self.process is not None
         self.code = self.process.wait()
 
+    def failed(self) -> bool:
+        return self.process is not None and self.process.poll() not in (None, 0)
+
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
@@ -197,6 +211,9 @@ class _Job:
             self.process.wait()
 
     def close(self) -> None:
+        if self.process is not None and self.process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.process.stdin.close()  # a job killed before its feed began
         self._log.close()
 
     def reason(self) -> str:
@@ -241,6 +258,9 @@ def _run(
             while helper.is_alive():
                 helper.join(0.1)
                 step()
+                if first.failed():  # no use feeding the rest: stop it, and report the first
+                    for job in jobs[1:]:
+                        job.kill()
         for job in jobs:
             if job.error:
                 raise job.error
@@ -265,17 +285,23 @@ def _run(
     return check
 
 
-def _seam(mix: Mix, start: int, end: int) -> tuple[int, int] | None:
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _seam(mix: Mix, start: int, end: int, encoders: int) -> tuple[int, int] | None:
     """Where two encoders would part and meet: in the quiet moment nearest the middle that is
-    long enough, if the session is long enough and there is a second core to use."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if (cores or 1) < 2 or end - start < TWO_ENCODERS_FROM_S * RATE:
+    long enough, if the session is long enough and two encoders may run."""
+    if encoders < 2 or end - start < TWO_ENCODERS_FROM_S * RATE:
         return None
     # Counted from ``start``: the first encoder's frames begin there.
     middle = (end - start) // 2
     quiet = [(a - start, b - start) for a, b in mix.quiet(start + RATE, end - RATE)]
     quiet.sort(key=lambda q: abs(sum(q) // 2 - middle))
-    found = next((seam for q in quiet if (seam := mp3join.seam(q)) is not None), None)
+    spf = 1152 if RATE >= 32_000 else 576  # samples per frame: MPEG-1 rates, or MPEG-2
+    found = next((seam for q in quiet if (seam := mp3join.seam(q, spf)) is not None), None)
     return (found[0] + start, found[1] + start) if found else None
 
 

@@ -38,7 +38,7 @@ MIN_PADDING = 47  # LAME adds a whole frame rather than end on less padding than
 # Seek table: 400 bags of frame positions, halved when full (ffmpeg's mp3enc, after LAME).
 _BAGS = 400
 _TOC = 100
-_LAME_CRC_SPAN = 190  # bytes of the header frame the tag CRC covers (LAME's definition)
+_LAME_CRC_SPAN = 190  # bytes of the header frame the tag CRC covers (as ffmpeg counts them)
 
 # Layer III bitrates (kbit/s) by MPEG-1 / MPEG-2 and 2.5, and sample rates by version.
 _BITRATES = (
@@ -98,6 +98,8 @@ def sizes(data: bytes | memoryview, at: int) -> Iterator[int]:
         size = known.get(word)
         if size is None:
             size = known[word] = frame(data, at).size
+        if at + size > end:
+            raise JoinError(f"the last frame, at byte {at}, is cut off")
         yield size
         at += size
 
@@ -112,6 +114,12 @@ class Header:
     delay: int  # the encoder's delay, as written
     padding: int  # samples after the last one, with the decoder's delay, as written
     music_crc: int
+    kind: bytes  # b"Info" for a constant bitrate, b"Xing" for a variable one
+
+    @property
+    def encoding(self) -> tuple[object, ...]:
+        """What two parts must share to be joined."""
+        return (self.frame.version, self.frame.mono, self.kind, self.delay)
 
     @property
     def audio(self) -> int:
@@ -130,6 +138,8 @@ def header(data: bytes | memoryview) -> Header:
     if bytes(data[:3]) == b"ID3" and len(data) >= 10:
         offset = 10 + _syncsafe(bytes(data[6:10])) + (10 if data[5] & 0x10 else 0)
     first = frame(data, offset)
+    if offset + first.size > len(data):
+        raise JoinError("the file ends inside its first frame")
     xing = offset + first.xing_offset
     if bytes(data[xing : xing + 4]) not in (b"Xing", b"Info") or xing + 156 > offset + first.size:
         raise JoinError("the file has no Xing header")
@@ -139,7 +149,10 @@ def header(data: bytes | memoryview) -> Header:
     lame = xing + 120
     (delay_padding,) = struct.unpack_from(">I", b"\0" + bytes(data[lame + 21 : lame + 24]))
     (music_crc,) = struct.unpack_from(">H", data, lame + 32)
-    return Header(offset, first, frames, delay_padding >> 12, delay_padding & 0xFFF, music_crc)
+    kind = bytes(data[xing : xing + 4])
+    return Header(
+        offset, first, frames, delay_padding >> 12, delay_padding & 0xFFF, music_crc, kind
+    )
 
 
 def padding(samples: int, frame_samples: int = 576) -> int:
@@ -175,7 +188,7 @@ def join(first: Path, second: Path, at: tuple[int, int], samples: int) -> Header
         data = handle.read()
         early = header(data)
         spf = early.frame.samples
-        if (early.frame.version, early.frame.mono) != (late.frame.version, late.frame.mono):
+        if early.encoding != late.encoding:
             raise JoinError("the two parts were encoded differently")
         fill = padding(cut, spf)
         if fill < MIN_PADDING or resume != cut + fill + DELAY:
@@ -190,7 +203,7 @@ def join(first: Path, second: Path, at: tuple[int, int], samples: int) -> Header
         # The padding for exactly ``samples``, not the second part's own: ffmpeg's header can
         # count up to 46 samples too many (see padding()); the seam's arithmetic cannot.
         pad = frames * spf - early.delay - samples
-        if not DECODER_DELAY <= pad < DECODER_DELAY + 2 * spf:
+        if not DECODER_DELAY + MIN_PADDING <= pad < DECODER_DELAY + MIN_PADDING + spf:
             raise JoinError(f"{frames} frames cannot play {samples} samples")
         music_crc = crc16_combine(early.music_crc, late.music_crc, len(tail) - late.audio)
         new = rebuild(data[early.offset : early.audio], frame_sizes, early.delay, pad)
@@ -199,7 +212,7 @@ def join(first: Path, second: Path, at: tuple[int, int], samples: int) -> Header
         handle.write(memoryview(tail)[late.audio :])
         handle.seek(early.offset)
         handle.write(new)
-    return Header(early.offset, early.frame, frames, early.delay, pad, music_crc)
+    return Header(early.offset, early.frame, frames, early.delay, pad, music_crc, early.kind)
 
 
 def rebuild(old: bytes, frame_sizes: list[int], delay: int, pad: int) -> bytes:

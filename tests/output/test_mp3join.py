@@ -165,6 +165,7 @@ def test_parts_that_do_not_fit_are_refused(tmp_path):
     cut, resume = mp3join.seam(gap_near(samples, 10 * RATE))
     first = lame(samples[:cut], tmp_path / "first.mp3")
     second = lame(samples[resume:], tmp_path / "second.mp3")
+    before = first.read_bytes()
     text = tmp_path / "notes.mp3"
     text.write_bytes(b"not an mp3 at all" * 20)
     with pytest.raises(mp3join.JoinError, match="no MPEG Layer III frame"):
@@ -184,3 +185,11 @@ def test_parts_that_do_not_fit_are_refused(tmp_path):
     )  # fmt: skip
     with pytest.raises(mp3join.JoinError, match="encoded differently"):
         mp3join.join(first, stereo, (cut, resume), len(samples))
+    cut_short = tmp_path / "cut-short.mp3"
+    cut_short.write_bytes(second.read_bytes()[:-100])  # a copy that stopped mid-frame
+    with pytest.raises(mp3join.JoinError, match="is cut off"):
+        mp3join.join(first, cut_short, (cut, resume), len(samples))
+    cut_short.write_bytes(second.read_bytes()[:100])
+    with pytest.raises(mp3join.JoinError, match="ends inside its first frame"):
+        mp3join.join(first, cut_short, (cut, resume), len(samples))
+    assert first.read_bytes() == before  # every refusal comes before a byte is written
