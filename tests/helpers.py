@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -56,3 +58,26 @@ class WordsEngine:
         seconds = 0.1 + 0.25 * len(text.split())
         t = np.arange(int(seconds * RATE)) / RATE
         return (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
+
+
+def decode(path: Path) -> np.ndarray:
+    """An audio file's samples as ffmpeg decodes them, mono at the session rate, in [-1, 1)."""
+    pcm = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(RATE),
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768

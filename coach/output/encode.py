@@ -5,13 +5,13 @@ per half, joined in a quiet moment (:mod:`coach.output.mp3join`)."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -104,56 +104,61 @@ def encode(
     ``encoders``: how many ffmpegs may share an MP3 (default: two if there are two cores)."""
     joinable = fmt is AudioFormat.MP3 and encoder not in _UNJOINABLE
     seam = _seam(mix, start, end, encoders or _cores()) if joinable else None
-    attempt = functools.partial(
-        _encode, encoder, mix, start, end, gain, metadata, out, fmt, bitrate, progress
-    )
+    task = _Task(encoder, mix, start, end, gain, metadata, out, fmt, bitrate, progress)
     if seam:
         try:
-            return attempt(seam)
+            return task.run(seam)
         except mp3join.JoinError as error:
             _log.debug("coach: the MP3 halves could not be joined (%s); encoding at once", error)
             _UNJOINABLE.add(encoder)
-    return attempt(None)
+    return task.run(None)
 
 
-def _encode(
-    encoder: str,
-    mix: Mix,
-    start: int,
-    end: int,
-    gain: float,
-    metadata: str,
-    out: Path,
-    fmt: AudioFormat,
-    bitrate: str | None,
-    progress: Progress | None,
-    seam: tuple[int, int] | None,
-) -> verify.FileCheck:
-    with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
-        meta_path = Path(folder) / "metadata.txt"
-        meta_path.write_text(metadata, encoding="utf-8")
-        first = encode_command(encoder, "pipe:0", meta_path, out, fmt, bitrate)
-        second = Path(folder) / "second.mp3"
-        rest = encode_command(encoder, "pipe:0", None, second, fmt, bitrate)
-        parts = [(first, start, seam[0]), (rest, seam[1], end)] if seam else [(first, start, end)]
-        jobs: list[_Job] = []
-        try:
-            for command, begin, finish in parts:
-                jobs.append(_Job(command, begin, finish))
-            check = _run(jobs, mix, gain, fmt, encoder, end - start, progress)
+@dataclass(frozen=True)
+class _Task:
+    """What :func:`encode` was asked: run by one encoder, or by two parted at a seam."""
+
+    encoder: str
+    mix: Mix
+    start: int
+    end: int
+    gain: float
+    metadata: str
+    out: Path
+    fmt: AudioFormat
+    bitrate: str | None
+    progress: Progress | None
+
+    def run(self, seam: tuple[int, int] | None) -> verify.FileCheck:
+        start, end, fmt = self.start, self.end, self.fmt
+        with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
+            meta_path = Path(folder) / "metadata.txt"
+            meta_path.write_text(self.metadata, encoding="utf-8")
+            second = Path(folder) / "second.mp3"
+            first = encode_command(self.encoder, "pipe:0", meta_path, self.out, fmt, self.bitrate)
+            rest = encode_command(self.encoder, "pipe:0", None, second, fmt, self.bitrate)
+            parts = (
+                [(first, start, seam[0]), (rest, seam[1], end)] if seam else [(first, start, end)]
+            )
+            jobs: list[_Job] = []
             try:
-                failed = next((job for job in jobs if job.code != 0), None)
-                if failed:
-                    raise ExportError(f"ffmpeg failed to write {fmt.value}: {failed.reason()}")
-                if seam:
-                    mp3join.join(out, second, (seam[0] - start, seam[1] - start), end - start)
-            except BaseException:
-                check.close()
-                raise
-        finally:
-            for job in jobs:
-                job.close()
-        return check
+                for command, begin, finish in parts:
+                    jobs.append(_Job(command, begin, finish))
+                check = _run(jobs, self)
+                try:
+                    failed = next((job for job in jobs if job.code != 0), None)
+                    if failed:
+                        raise ExportError(f"ffmpeg failed to write {fmt.value}: {failed.reason()}")
+                    if seam:
+                        at = (seam[0] - start, seam[1] - start)
+                        mp3join.join(self.out, second, at, end - start)
+                except BaseException:
+                    check.close()
+                    raise
+            finally:
+                for job in jobs:
+                    job.close()
+            return check
 
 
 class _Job:
@@ -222,18 +227,11 @@ class _Job:
         return lines[-1] if lines else f"exit code {self.code}"
 
 
-def _run(
-    jobs: list[_Job],
-    mix: Mix,
-    gain: float,
-    fmt: AudioFormat,
-    encoder: str,
-    total: int,
-    progress: Progress | None,
-) -> verify.FileCheck:
+def _run(jobs: list[_Job], task: _Task) -> verify.FileCheck:
     """Feed every job (the second from a thread), then wait for them; the check of the first
     file is set up while the encoders still drain their queues."""
-    first = jobs[0]
+    first, mix, gain, progress = jobs[0], task.mix, task.gain, task.progress
+    total = task.end - task.start
 
     def step() -> None:
         if progress:
@@ -269,8 +267,8 @@ def _run(
         # ffmpeg still has seconds of audio queued (the pipe and its input queue): what the
         # steps after it need is set up now, rather than after it exits.
         expected = verify.excerpt(mix, first.start_at, first.start_at + total, gain)
-        check = verify.FileCheck(encoder, fmt.value, expected)
-        prepare_tags(fmt.value)
+        check = verify.FileCheck(task.encoder, task.fmt.value, expected)
+        prepare_tags(task.fmt.value)
         for job in jobs:
             job.wait()
     except BaseException:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import needs_audio_tools
+from helpers import decode
 
 from coach import session
 from coach.audio.mixer import Mix
@@ -52,15 +53,6 @@ def run(
 
 def steady(seen: list[tuple[int, int]]) -> bool:
     return [done for done, _ in seen] == sorted(done for done, _ in seen)
-
-
-def decode(path: Path) -> np.ndarray:
-    pcm = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768
 
 
 def snr(heard: np.ndarray, meant: np.ndarray) -> float:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import needs_audio_tools
+from helpers import decode
 from typer.testing import CliRunner
 
 from coach import session
@@ -39,15 +40,6 @@ def exported(tmp_path_factory, voice):
     result = session.export(TARGETS, OPTIONS, out, voice, cues=True)
     timeline = session.voiced_timeline(TARGETS, OPTIONS, voice)
     return out, result, timeline
-
-
-def decode(path: Path) -> np.ndarray:
-    pcm = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "22050", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768
 
 
 def ebur128(path: Path) -> tuple[float, float]:
