@@ -62,22 +62,7 @@ class WordsEngine:
 
 def decode(path: Path) -> np.ndarray:
     """An audio file's samples as ffmpeg decodes them, mono at the session rate, in [-1, 1)."""
-    pcm = subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(RATE),
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
+    command = ["ffmpeg", "-v", "error", "-i", str(path)]
+    command += ["-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"]
+    pcm = subprocess.run(command, capture_output=True, check=True).stdout
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768

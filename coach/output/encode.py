@@ -109,7 +109,7 @@ def encode(
         try:
             return task.run(seam)
         except mp3join.JoinError as error:
-            _log.debug("coach: the MP3 halves could not be joined (%s); encoding at once", error)
+            _log.debug("the MP3 halves could not be joined (%s); encoding at once", error)
             _UNJOINABLE.add(encoder)
     return task.run(None)
 
@@ -131,7 +131,10 @@ class _Task:
 
     def run(self, seam: tuple[int, int] | None) -> verify.FileCheck:
         start, end, fmt = self.start, self.end, self.fmt
-        with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
+        with (
+            tempfile.TemporaryDirectory(prefix="coach-export-") as folder,
+            contextlib.ExitStack() as open_jobs,
+        ):
             meta_path = Path(folder) / "metadata.txt"
             meta_path.write_text(self.metadata, encoding="utf-8")
             second = Path(folder) / "second.mp3"
@@ -140,24 +143,16 @@ class _Task:
             parts = (
                 [(first, start, seam[0]), (rest, seam[1], end)] if seam else [(first, start, end)]
             )
-            jobs: list[_Job] = []
-            try:
-                for command, begin, finish in parts:
-                    jobs.append(_Job(command, begin, finish))
-                check = _run(jobs, self)
-                try:
-                    failed = next((job for job in jobs if job.code != 0), None)
-                    if failed:
-                        raise ExportError(f"ffmpeg failed to write {fmt.value}: {failed.reason()}")
-                    if seam:
-                        at = (seam[0] - start, seam[1] - start)
-                        mp3join.join(self.out, second, at, end - start)
-                except BaseException:
-                    check.close()
-                    raise
-            finally:
-                for job in jobs:
-                    job.close()
+            jobs = [open_jobs.enter_context(_Job(*part)) for part in parts]
+            check = _run(jobs, self)
+            with contextlib.ExitStack() as on_error:
+                on_error.callback(check.close)
+                failed = next((job for job in jobs if job.code != 0), None)
+                if failed:
+                    raise ExportError(f"ffmpeg failed to write {fmt.value}: {failed.reason()}")
+                if seam:
+                    mp3join.join(self.out, second, (seam[0] - start, seam[1] - start), end - start)
+                on_error.pop_all()  # the check is the caller's now
             return check
 
 
@@ -214,6 +209,12 @@ class _Job:
             self.process.kill()
         if self.process is not None:
             self.process.wait()
+
+    def __enter__(self) -> _Job:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self.process is not None and self.process.stdin is not None:
@@ -298,7 +299,7 @@ def _seam(mix: Mix, start: int, end: int, encoders: int) -> tuple[int, int] | No
     middle = (end - start) // 2
     quiet = [(a - start, b - start) for a, b in mix.quiet(start + RATE, end - RATE)]
     quiet.sort(key=lambda q: abs(sum(q) // 2 - middle))
-    spf = 1152 if RATE >= 32_000 else 576  # samples per frame: MPEG-1 rates, or MPEG-2
+    spf = mp3join.frame_samples(RATE)
     found = next((seam for q in quiet if (seam := mp3join.seam(q, spf)) is not None), None)
     return (found[0] + start, found[1] + start) if found else None
 

@@ -71,6 +71,11 @@ class Frame:
         return 4 + (9 if self.mono else 17)
 
 
+def frame_samples(rate: int) -> int:
+    """Samples in each Layer III frame at ``rate``: 1,152 at MPEG-1's rates, 576 below."""
+    return 1152 if rate in _RATES[3] else 576
+
+
 def frame(data: bytes | memoryview, at: int) -> Frame:
     """The Layer III frame whose header is at ``at``."""
     if at + 4 > len(data):

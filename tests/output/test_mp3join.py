@@ -185,3 +185,9 @@ def test_parts_that_do_not_fit_are_refused(tmp_path):
     with pytest.raises(mp3join.JoinError, match="ends inside its first frame"):
         mp3join.join(first, cut_short, (cut, resume), len(samples))
     assert first.read_bytes() == before  # every refusal comes before a byte is written
+
+
+def test_frame_samples_follow_the_mpeg_version_of_the_rate():
+    assert mp3join.frame_samples(RATE) == 576  # the session's 22,050 Hz: MPEG-2
+    assert mp3join.frame_samples(44100) == mp3join.frame_samples(32000) == 1152
+    assert mp3join.frame_samples(8000) == 576  # MPEG-2.5
